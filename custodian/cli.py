@@ -1,0 +1,22 @@
+"""The `custodian` command. Each domain adds its own sub-commands through `register(app)`."""
+
+import typer
+
+from custodian import server_cli
+from custodian.audit import cli as audit_cli
+from custodian.policy import cli as policy_cli
+from custodian.synth import cli as synth_cli
+
+app = typer.Typer(
+    help="Custodian: patron records that keep library confidentiality by construction.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (server_cli, policy_cli, audit_cli, synth_cli):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,145 @@
+"""Circulation records: items, current loans, opted-in history, holds, charges and payments."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from custodian.records.models.patrons import Branch, Patron
+
+
+class Item(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        ON_LOAN = "on_loan", "On loan"
+        ON_HOLD_SHELF = "on_hold_shelf", "On the hold shelf"
+        LOST = "lost", "Lost"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    barcode = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=300, blank=True)
+    call_number = models.CharField(max_length=100, blank=True)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="items")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    replacement_cost = models.DecimalField(max_digits=8, decimal_places=2, default=25)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(barcode=""), name="item_barcode_present"),
+            models.CheckConstraint(condition=Q(replacement_cost__gte=0), name="item_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.barcode} {self.title}"
+
+
+class Loan(models.Model):
+    """A current loan. The link to the patron lives only while the item is out."""
+
+    # One current loan per item, enforced by the database: two desks checking out the
+    # same item at once cannot both succeed.
+    item = models.OneToOneField(Item, on_delete=models.PROTECT, related_name="current_loan")
+    patron = models.ForeignKey(Patron, on_delete=models.PROTECT, related_name="loans")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="loans")
+    checked_out_at = models.DateTimeField()
+    due_on = models.DateField()
+    renewals = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(renewals__gte=0), name="loan_renewals_not_negative"),
+        ]
+        indexes = [models.Index(fields=["patron", "due_on"])]
+
+
+class PastLoan(models.Model):
+    """Reading history: kept only for patrons who opted in, deleted when they opt out."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="past_loans")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    checked_out_at = models.DateTimeField()
+    returned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_at__gte=F("checked_out_at")), name="past_loan_returned_after_out"
+            ),
+        ]
+
+
+class CirculationCount(models.Model):
+    """What stays of a loan after check-in for statistics: no patron, one row per item and day."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    checkouts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "branch", "day"], name="one_count_per_item_branch_day"),
+        ]
+
+
+class Hold(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        READY = "ready", "Ready for pickup"
+        FILLED = "filled", "Filled"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="holds")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="holds")
+    pickup_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    ready_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patron", "item"],
+                condition=Q(status__in=["waiting", "ready"]),
+                name="one_open_hold_per_patron_item",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | Q(ready_until__isnull=False), name="ready_hold_has_pickup_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "status", "placed_at"])]
+
+
+class Charge(models.Model):
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", "Overdue fine"
+        LOST = "lost", "Lost item"
+        DAMAGED = "damaged", "Damaged item"
+        CARD = "card", "Replacement card"
+        OTHER = "other", "Other"
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="charges")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assessed_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="charge_amount_positive")]
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        CASH = "cash", "Cash"
+        CARD = "card", "Card"
+        WAIVED = "waived", "Waived by staff"
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="payments")
+    charge = models.ForeignKey(Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments")
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    method = models.CharField(max_length=16, choices=Method.choices)
+    paid_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]

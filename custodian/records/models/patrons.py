@@ -1,0 +1,105 @@
+"""Registration records: branches, patrons, the people responsible for them, authorisations."""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Branch(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Patron(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CARD_LOST = "card_lost", "Card reported lost or stolen"
+        BLOCKED = "blocked", "Blocked"
+        EXPIRED = "expired", "Expired"
+
+    # The only identifier that may leave the records: in audit entries, URLs and logs.
+    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    card_number = models.CharField(max_length=32, unique=True)
+    pin_hash = models.CharField(max_length=200, blank=True, help_text="Argon2 hash; never the PIN.")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="patrons")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Privacy by default: past loans are kept only when the patron asks for it.
+    keeps_reading_history = models.BooleanField(default=False)
+    registered_on = models.DateField()
+    expires_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("registered_on")), name="patron_expiry_after_registration"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "card_lost", "blocked", "expired"]),
+                name="patron_status_known",
+            ),
+            models.CheckConstraint(condition=~Q(card_number=""), name="patron_card_number_present"),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        # Deliberately not the name: str() ends up in logs and error pages.
+        return f"Patron {self.ref}"
+
+
+class ResponsibleParty(models.Model):
+    """A parent, guardian or caretaker, or anyone who signed to accept financial responsibility."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", "Parent"
+        GUARDIAN = "guardian", "Legal guardian"
+        CARETAKER = "caretaker", "Caretaker"
+        OTHER = "other", "Other responsible party"
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="responsible_parties")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    financially_responsible = models.BooleanField(default=False)
+    signed_on = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name_plural = "responsible parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(financially_responsible=False) | Q(signed_on__isnull=False),
+                name="financial_responsibility_is_signed",
+            ),
+        ]
+
+
+class Authorization(models.Model):
+    """A patron's written authorisation for someone else to see named parts of their record."""
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="authorizations")
+    agent_name = models.CharField(max_length=200)
+    fields = models.JSONField(help_text="Contract field names the authorisation covers.")
+    signed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("signed_on")),
+                name="authorization_expiry_after_signing",
+            ),
+        ]

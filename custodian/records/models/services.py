@@ -1,0 +1,133 @@
+"""Records of library services: programs, computers, rooms, reference, ILL, searches, cameras."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from custodian.records.models.patrons import Branch, Patron
+
+
+class Program(models.Model):
+    title = models.CharField(max_length=300)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="programs")
+    starts_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+
+
+class ProgramRegistration(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="registrations")
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="program_registrations")
+    registered_at = models.DateTimeField()
+    attended = models.BooleanField(null=True, help_text="Unknown until the program has taken place.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "patron"], name="one_registration_per_program"),
+        ]
+
+
+class ComputerSession(models.Model):
+    """A public-computer sign-on: by card, or by guest pass with no patron at all."""
+
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="computer_sessions"
+    )
+    guest_pass = models.CharField(max_length=32, blank=True)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    workstation = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="computer_session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(patron__isnull=False) | ~Q(guest_pass=""), name="computer_session_has_user"
+            ),
+        ]
+
+
+class Room(models.Model):
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    capacity = models.PositiveIntegerField(default=10)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="room_name_unique_in_branch")]
+
+
+class RoomBooking(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="room_bookings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    attendees = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),
+        ]
+
+
+class ReferenceInterview(models.Model):
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        CHAT = "chat", "Chat"
+
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="reference_interviews"
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    question = models.TextField()
+
+
+class InterlibraryLoanRequest(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        SHIPPED = "shipped", "Shipped to us"
+        RECEIVED = "received", "Received"
+        RETURNED = "returned", "Returned to lender"
+        CANCELLED = "cancelled", "Cancelled"
+
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="ill_requests")
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=300, blank=True)
+    lending_library = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+
+
+class SearchRecord(models.Model):
+    """A catalogue or licensed-database search, where the library keeps one at all."""
+
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="searches"
+    )
+    database = models.CharField(max_length=100)
+    query = models.CharField(max_length=500)
+    searched_at = models.DateTimeField()
+
+
+class CameraFootage(models.Model):
+    """A stretch of security-camera recording, kept until `retain_until` unless held for a case."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
+    camera = models.CharField(max_length=100)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    retain_until = models.DateField()
+    storage_ref = models.CharField(max_length=300, help_text="Where the video management system keeps it.")
+    # Set only when an incident identified someone on the footage.
+    identified_patrons = models.ManyToManyField(Patron, blank=True, related_name="camera_footage")
+
+    class Meta:
+        verbose_name_plural = "camera footage"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="footage_ends_after_start"),
+        ]

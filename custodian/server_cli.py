@@ -1,0 +1,68 @@
+"""`custodian migrate`, `custodian serve` and `custodian demo`."""
+
+import typer
+from rich.console import Console
+
+from custodian import djangoenv
+
+console = Console()
+
+DEMO_PATRONS = 2_000
+
+
+def migrate(quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+    """Create or upgrade the database tables (safe to run again)."""
+    djangoenv.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+def _run_server(host: str, port: int) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    from custodian.wsgi import application
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    console.print(f"Custodian is serving [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
+    console.print(f"Data directory: {settings.DATA_DIR}")
+    waitress_serve(application, host=host, port=port, threads=8, ident="custodian")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Start the web server on the configured database (no demo data)."""
+    djangoenv.setup()
+    migrate(quiet=True)
+    _run_server(host, port)
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    patrons: int = typer.Option(DEMO_PATRONS, help="Patrons in a newly generated demo library."),
+    seed: int = typer.Option(2026, help="Random seed for the demo library."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo database, then stop."),
+) -> None:
+    """Create or reuse the demo database, fill a new one with a synthetic library, and serve it."""
+    djangoenv.setup()
+    migrate(quiet=True)
+    from custodian.synth import services as synth
+
+    logins = synth.prepare_demo(patrons=patrons, seed=seed, console=console)
+    console.print("\n[bold]Demo staff logins[/bold] (username / password, role):")
+    for login in logins:
+        console.print(f"  {login.username:<12} {login.password:<22} {login.role}")
+    if no_serve:
+        return
+    _run_server(host, port)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(migrate)
+    app.command()(serve)
+    app.command()(demo)
