@@ -25,7 +25,15 @@ class Item(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(barcode=""), name="item_barcode_present"),
-            models.CheckConstraint(condition=Q(replacement_cost__gte=0), name="item_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(replacement_cost__gte=0), name="item_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["available", "on_loan", "on_hold_shelf", "lost", "withdrawn"]
+                ),
+                name="item_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,6 +58,10 @@ class Loan(models.Model):
         ]
         indexes = [models.Index(fields=["patron", "due_on"])]
 
+    def __str__(self) -> str:
+        # Never a patron's name or card number: str() ends up in logs and error pages.
+        return f"Loan {self.pk} due {self.due_on}"
+
 
 class PastLoan(models.Model):
     """Reading history: kept only for patrons who opted in, deleted when they opt out."""
@@ -62,9 +74,13 @@ class PastLoan(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(returned_at__gte=F("checked_out_at")), name="past_loan_returned_after_out"
+                condition=Q(returned_at__gte=F("checked_out_at")),
+                name="past_loan_returned_after_out",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Past loan {self.pk}"
 
 
 class CirculationCount(models.Model):
@@ -77,8 +93,13 @@ class CirculationCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "branch", "day"], name="one_count_per_item_branch_day"),
+            models.UniqueConstraint(
+                fields=["item", "branch", "day"], name="one_count_per_item_branch_day"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.checkouts} check-out(s) of item {self.item_id} on {self.day}"
 
 
 class Hold(models.Model):
@@ -104,10 +125,22 @@ class Hold(models.Model):
                 name="one_open_hold_per_patron_item",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ready") | Q(ready_until__isnull=False), name="ready_hold_has_pickup_date"
+                condition=~Q(status="ready") | Q(ready_until__isnull=False),
+                name="ready_hold_has_pickup_date",
+            ),
+            # An item sits on the hold shelf for one patron at a time.
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="ready"), name="one_ready_hold_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["waiting", "ready", "filled", "cancelled", "expired"]),
+                name="hold_status_known",
             ),
         ]
         indexes = [models.Index(fields=["item", "status", "placed_at"])]
+
+    def __str__(self) -> str:
+        return f"Hold {self.pk} ({self.status})"
 
 
 class Charge(models.Model):
@@ -121,12 +154,23 @@ class Charge(models.Model):
     patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="charges")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     amount = models.DecimalField(max_digits=8, decimal_places=2)
-    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessed_at = models.DateTimeField()
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="charge_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="charge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["overdue", "lost", "damaged", "card", "other"]),
+                name="charge_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Charge {self.pk}: {self.get_kind_display()} ${self.amount}"
 
 
 class Payment(models.Model):
@@ -136,10 +180,20 @@ class Payment(models.Model):
         WAIVED = "waived", "Waived by staff"
 
     patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="payments")
-    charge = models.ForeignKey(Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments")
+    charge = models.ForeignKey(
+        Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
     amount = models.DecimalField(max_digits=8, decimal_places=2)
     method = models.CharField(max_length=16, choices=Method.choices)
     paid_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(method__in=["cash", "card", "waived"]), name="payment_method_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payment {self.pk}: ${self.amount} ({self.method})"

@@ -45,13 +45,22 @@ class Patron(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_on__gte=F("registered_on")), name="patron_expiry_after_registration"
+                condition=Q(expires_on__gte=F("registered_on")),
+                name="patron_expiry_after_registration",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "card_lost", "blocked", "expired"]),
                 name="patron_status_known",
             ),
             models.CheckConstraint(condition=~Q(card_number=""), name="patron_card_number_present"),
+            # A PIN is stored only as an Argon2 hash (argon2-cffi's "$argon2..." or Django's
+            # "argon2$..." form); a bare PIN can never land in this column.
+            models.CheckConstraint(
+                condition=Q(pin_hash="")
+                | Q(pin_hash__startswith="$argon2")
+                | Q(pin_hash__startswith="argon2$"),
+                name="patron_pin_is_a_hash",
+            ),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
@@ -83,7 +92,14 @@ class ResponsibleParty(models.Model):
                 condition=Q(financially_responsible=False) | Q(signed_on__isnull=False),
                 name="financial_responsibility_is_signed",
             ),
+            models.CheckConstraint(
+                condition=Q(relationship__in=["parent", "guardian", "caretaker", "other"]),
+                name="responsible_party_relationship_known",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Responsible party {self.pk} ({self.relationship})"
 
 
 class Authorization(models.Model):
@@ -103,3 +119,6 @@ class Authorization(models.Model):
                 name="authorization_expiry_after_signing",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Authorization {self.pk}"

@@ -1,0 +1,242 @@
+"""Records of library use beyond lending: programs, computers, rooms, reference, ILL,
+searches and camera footage. Each is a small write with the rule it must keep."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from custodian.circulation._common import lock, resolve_now
+from custodian.circulation.errors import (
+    AlreadyRegistered,
+    InvalidRecord,
+    InvalidTimeWindow,
+    ProgramFull,
+    RoomTooSmall,
+    RoomUnavailable,
+    SessionAlreadyEnded,
+    WorkstationInUse,
+)
+from custodian.records.models import (
+    Branch,
+    CameraFootage,
+    ComputerSession,
+    InterlibraryLoanRequest,
+    Patron,
+    Program,
+    ProgramRegistration,
+    ReferenceInterview,
+    Room,
+    RoomBooking,
+    SearchRecord,
+)
+
+# --- programs --------------------------------------------------------------------------
+
+
+def register_for_program(
+    *, patron: Patron, program: Program, now: dt.datetime | None = None
+) -> ProgramRegistration:
+    with transaction.atomic():
+        # The program row lock makes the capacity check and the insert one step.
+        current = lock(Program, program.pk)
+        if ProgramRegistration.objects.filter(program_id=program.pk, patron_id=patron.pk).exists():
+            raise AlreadyRegistered()
+        if (
+            current.capacity is not None
+            and ProgramRegistration.objects.filter(program_id=program.pk).count()
+            >= current.capacity
+        ):
+            raise ProgramFull()
+        try:
+            with transaction.atomic():
+                return ProgramRegistration.objects.create(
+                    program=current, patron=patron, registered_at=resolve_now(now)
+                )
+        except IntegrityError:
+            raise AlreadyRegistered() from None
+
+
+def mark_attendance(*, registration: ProgramRegistration, attended: bool) -> ProgramRegistration:
+    ProgramRegistration.objects.filter(pk=registration.pk).update(attended=attended)
+    registration.attended = attended
+    return registration
+
+
+# --- public computers ------------------------------------------------------------------
+
+
+def start_computer_session(
+    *,
+    branch: Branch,
+    workstation: str,
+    patron: Patron | None = None,
+    guest_pass: str = "",
+    now: dt.datetime | None = None,
+) -> ComputerSession:
+    if patron is None and not guest_pass:
+        raise InvalidRecord("Sign on with a library card or a guest pass.")
+    if not workstation:
+        raise InvalidRecord("Name the workstation.")
+    busy = ComputerSession.objects.filter(
+        branch_id=branch.pk, workstation=workstation, ended_at__isnull=True
+    )
+    try:
+        with transaction.atomic():
+            if busy.exists():
+                raise WorkstationInUse()
+            return ComputerSession.objects.create(
+                patron=patron,
+                guest_pass=guest_pass,
+                branch=branch,
+                workstation=workstation,
+                started_at=resolve_now(now),
+            )
+    except IntegrityError:
+        # The partial unique index one_open_session_per_workstation caught a race.
+        if busy.exists():
+            raise WorkstationInUse() from None
+        raise
+
+
+def end_computer_session(
+    *, session: ComputerSession, now: dt.datetime | None = None
+) -> ComputerSession:
+    now = resolve_now(now)
+    with transaction.atomic():
+        current = lock(ComputerSession, session.pk)
+        if current.ended_at is not None:
+            raise SessionAlreadyEnded()
+        current.ended_at = max(now, current.started_at)
+        current.save(update_fields=["ended_at"])
+    session.ended_at = current.ended_at
+    return current
+
+
+# --- meeting rooms ---------------------------------------------------------------------
+
+
+def book_room(
+    *,
+    room: Room,
+    patron: Patron,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    attendees: int = 1,
+) -> RoomBooking:
+    """Book a room. Overlaps are refused here under the room's row lock, and again by the
+    database (exclusion constraint on PostgreSQL, triggers on SQLite; migration 0003)."""
+    if ends_at <= starts_at:
+        raise InvalidTimeWindow()
+    if attendees < 1:
+        raise InvalidRecord("A booking is for at least one person.")
+    overlapping = RoomBooking.objects.filter(
+        room_id=room.pk, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    with transaction.atomic():
+        current = lock(Room, room.pk)
+        if attendees > current.capacity:
+            raise RoomTooSmall(f"The room holds at most {current.capacity} people.")
+        if overlapping.exists():
+            raise RoomUnavailable()
+        try:
+            with transaction.atomic():
+                return RoomBooking.objects.create(
+                    room=current,
+                    patron=patron,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    attendees=attendees,
+                )
+        except IntegrityError:
+            if overlapping.exists():
+                raise RoomUnavailable() from None
+            raise
+
+
+# --- reference, interlibrary loan, searches --------------------------------------------
+
+
+def record_reference_interview(
+    *,
+    branch: Branch,
+    channel: str,
+    question: str,
+    patron: Patron | None = None,
+    now: dt.datetime | None = None,
+) -> ReferenceInterview:
+    if channel not in ReferenceInterview.Channel.values:
+        raise InvalidRecord("Choose how the question was asked.")
+    if not question.strip():
+        raise InvalidRecord("Enter the question.")
+    return ReferenceInterview.objects.create(
+        patron=patron, branch=branch, channel=channel, question=question, asked_at=resolve_now(now)
+    )
+
+
+def request_ill(
+    *,
+    patron: Patron,
+    title: str,
+    author: str = "",
+    lending_library: str = "",
+    now: dt.datetime | None = None,
+) -> InterlibraryLoanRequest:
+    if not title.strip():
+        raise InvalidRecord("Enter the title requested.")
+    return InterlibraryLoanRequest.objects.create(
+        patron=patron,
+        title=title.strip(),
+        author=author,
+        lending_library=lending_library,
+        requested_at=resolve_now(now),
+    )
+
+
+def record_search(
+    *,
+    database: str,
+    query: str,
+    patron: Patron | None = None,
+    now: dt.datetime | None = None,
+) -> SearchRecord:
+    if not database or not query:
+        raise InvalidRecord("A search record names the database and the query.")
+    max_query = SearchRecord._meta.get_field("query").max_length
+    return SearchRecord.objects.create(
+        patron=patron, database=database, query=query[:max_query], searched_at=resolve_now(now)
+    )
+
+
+# --- security cameras ------------------------------------------------------------------
+
+
+def record_camera_footage(
+    *,
+    branch: Branch,
+    camera: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    retain_until: dt.date,
+    storage_ref: str,
+    identified_patrons: Iterable[Patron] = (),
+) -> CameraFootage:
+    if ends_at <= starts_at:
+        raise InvalidTimeWindow()
+    if not camera or not storage_ref:
+        raise InvalidRecord("Name the camera and where the recording is stored.")
+    if retain_until < starts_at.date():
+        raise InvalidRecord("Footage cannot be due for deletion before it was recorded.")
+    with transaction.atomic():
+        footage = CameraFootage.objects.create(
+            branch=branch,
+            camera=camera,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            retain_until=retain_until,
+            storage_ref=storage_ref,
+        )
+        patrons = list(identified_patrons)
+        if patrons:
+            footage.identified_patrons.add(*patrons)
+    return footage

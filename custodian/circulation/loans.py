@@ -1,0 +1,255 @@
+"""Loans: check out, check in, renew, and filling a hold by checking the item out.
+
+Privacy by default: at check-in the Loan row (the only link between patron and item) is
+deleted. What stays is an anonymous CirculationCount for statistics, a PastLoan only for
+patrons who asked the library to keep their reading history, and an overdue charge that
+names the item while it is unpaid (paying it settles and severs that link, see money.py).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from custodian.circulation._common import (
+    CENT,
+    ensure_good_standing,
+    local_day,
+    lock,
+    resolve_now,
+)
+from custodian.circulation.errors import (
+    HoldNotOpen,
+    ItemAlreadyOnLoan,
+    ItemNotAvailable,
+    ItemNotOnLoan,
+    ItemOnHoldForAnother,
+    ItemWanted,
+    RenewalLimitReached,
+)
+from custodian.circulation.holds import HOLD_SHELF_DAYS, OPEN, route_item
+from custodian.circulation.selectors import item_is_wanted
+from custodian.records.models import (
+    Branch,
+    Charge,
+    CirculationCount,
+    Hold,
+    Item,
+    Loan,
+    PastLoan,
+    Patron,
+)
+
+LOAN_DAYS = 21
+MAX_RENEWALS = 3
+# The profile-free default; a library's policy profile will supply its own rate and cap.
+OVERDUE_RATE_PER_DAY = Decimal("0.25")
+OVERDUE_CAP = Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    item: Item
+    days_overdue: int
+    # The overdue fine assessed at this check-in, if any.
+    charge: Charge | None
+    # The hold the item now waits on the hold shelf for, if any.
+    hold: Hold | None
+    # The branch to send the item to when the hold is picked up elsewhere.
+    transit_to: Branch | None
+    # True only when the patron opted in to reading history and a PastLoan was kept.
+    history_kept: bool
+
+
+def _loan_days(loan_days: int | None) -> int:
+    days = LOAN_DAYS if loan_days is None else loan_days
+    if days < 1:
+        raise ValueError("loan_days must be at least 1")
+    return days
+
+
+def _hold_to_fill(*, item: Item, patron: Patron) -> Hold | None:
+    """Refuse an item that may not go out to this patron; return their hold it would fill."""
+    if item.status in (Item.Status.LOST, Item.Status.WITHDRAWN):
+        raise ItemNotAvailable(
+            f"This item is marked {Item.Status(item.status).label.lower()} and cannot be checked out."
+        )
+    if item.status == Item.Status.ON_LOAN:
+        raise ItemAlreadyOnLoan()
+    if item.status == Item.Status.ON_HOLD_SHELF:
+        ready = Hold.objects.filter(item_id=item.pk, status=Hold.Status.READY).first()
+        if ready is not None and ready.patron_id != patron.pk:
+            raise ItemOnHoldForAnother()
+        if ready is not None:
+            return ready
+    return Hold.objects.filter(item_id=item.pk, patron_id=patron.pk, status__in=OPEN).first()
+
+
+def check_out(
+    *,
+    patron: Patron,
+    item: Item,
+    branch: Branch,
+    now: dt.datetime | None = None,
+    loan_days: int | None = None,
+) -> Loan:
+    now = resolve_now(now)
+    today = local_day(now)
+    days = _loan_days(loan_days)
+    with transaction.atomic():
+        current = lock(Item, item.pk)
+        ensure_good_standing(patron, today)
+        hold = _hold_to_fill(item=current, patron=patron)
+        # Loan.item is one-to-one: the database, not this code, is the final word on "one
+        # current loan per item". The row lock above makes the loser wait and then see the
+        # item on loan; the savepoint catches the case the lock cannot (no row locks, or
+        # a Loan written without updating the item's status).
+        try:
+            with transaction.atomic():
+                loan = Loan.objects.create(
+                    item=current,
+                    patron=patron,
+                    branch=branch,
+                    checked_out_at=now,
+                    due_on=today + dt.timedelta(days=days),
+                )
+        except IntegrityError:
+            if Loan.objects.filter(item_id=item.pk).exists():
+                raise ItemAlreadyOnLoan() from None
+            raise
+        Item.objects.filter(pk=item.pk).update(status=Item.Status.ON_LOAN)
+        if hold is not None:
+            Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FILLED)
+    item.status = Item.Status.ON_LOAN
+    return loan
+
+
+def fill_hold(
+    *,
+    hold: Hold,
+    branch: Branch,
+    now: dt.datetime | None = None,
+    loan_days: int | None = None,
+) -> Loan:
+    """Lend a held item to the patron who placed the hold (a check-out that fills it)."""
+    if hold.status not in OPEN:
+        raise HoldNotOpen()
+    return check_out(
+        patron=hold.patron, item=hold.item, branch=branch, now=now, loan_days=loan_days
+    )
+
+
+def overdue_fine(
+    *, days_overdue: int, rate: Decimal = OVERDUE_RATE_PER_DAY, cap: Decimal = OVERDUE_CAP
+) -> Decimal:
+    if days_overdue <= 0 or rate <= 0:
+        return Decimal("0.00")
+    return min(Decimal(days_overdue) * Decimal(rate), Decimal(cap)).quantize(CENT)
+
+
+def _count_circulation(*, loan: Loan) -> None:
+    """Add one to the anonymous count for (item, branch, day) of the check-out.
+
+    An UPDATE ... SET checkouts = checkouts + 1 is atomic in the database; when no row exists
+    yet, create it inside a savepoint and, if a concurrent desk created it first, update.
+    """
+    key = dict(item_id=loan.item_id, branch_id=loan.branch_id, day=local_day(loan.checked_out_at))
+    counts = CirculationCount.objects.filter(**key)
+    if counts.update(checkouts=F("checkouts") + 1):
+        return
+    try:
+        with transaction.atomic():
+            CirculationCount.objects.create(**key, checkouts=1)
+    except IntegrityError:
+        counts.update(checkouts=F("checkouts") + 1)
+
+
+def check_in(
+    *,
+    item: Item,
+    branch: Branch,
+    now: dt.datetime | None = None,
+    overdue_rate: Decimal = OVERDUE_RATE_PER_DAY,
+    overdue_cap: Decimal = OVERDUE_CAP,
+    hold_shelf_days: int = HOLD_SHELF_DAYS,
+) -> CheckInResult:
+    now = resolve_now(now)
+    today = local_day(now)
+    with transaction.atomic():
+        current = lock(Item, item.pk)
+        loan = Loan.objects.filter(item_id=item.pk).first()
+        if loan is None:
+            raise ItemNotOnLoan()
+        # Lock the patron too: an opt-out running at the same moment must not miss the
+        # PastLoan this check-in writes (set_reading_history takes the same lock).
+        patron = lock(Patron, loan.patron_id)
+
+        days_overdue = max((today - loan.due_on).days, 0)
+        fine = overdue_fine(days_overdue=days_overdue, rate=overdue_rate, cap=overdue_cap)
+        charge = None
+        if fine > 0:
+            # The one record that still names the item after check-in: a fine is owed for
+            # it. Paying or waiving it in full removes the item from the charge.
+            charge = Charge.objects.create(
+                patron=patron,
+                kind=Charge.Kind.OVERDUE,
+                amount=fine,
+                item=current,
+                assessed_at=now,
+                note=f"{days_overdue} day(s) overdue",
+            )
+
+        history_kept = patron.keeps_reading_history
+        if history_kept:
+            PastLoan.objects.create(
+                patron=patron,
+                item=current,
+                checked_out_at=loan.checked_out_at,
+                returned_at=max(now, loan.checked_out_at),
+            )
+
+        _count_circulation(loan=loan)
+        loan.delete()
+        hold = route_item(item=current, today=today, hold_shelf_days=hold_shelf_days)
+    item.status = current.status
+    transit_to = None
+    if hold is not None and hold.pickup_branch_id != branch.pk:
+        transit_to = hold.pickup_branch
+    return CheckInResult(
+        item=current,
+        days_overdue=days_overdue,
+        charge=charge,
+        hold=hold,
+        transit_to=transit_to,
+        history_kept=history_kept,
+    )
+
+
+def renew(
+    *,
+    loan: Loan,
+    now: dt.datetime | None = None,
+    max_renewals: int = MAX_RENEWALS,
+    loan_days: int | None = None,
+) -> Loan:
+    now = resolve_now(now)
+    today = local_day(now)
+    days = _loan_days(loan_days)
+    with transaction.atomic():
+        lock(Item, loan.item_id)
+        current = Loan.objects.filter(pk=loan.pk).first()
+        if current is None:
+            raise ItemNotOnLoan()
+        ensure_good_standing(current.patron, today)
+        if current.renewals >= max_renewals:
+            raise RenewalLimitReached()
+        if item_is_wanted(item=current.item):
+            raise ItemWanted()
+        # Renewing early never shortens a loan.
+        current.due_on = max(current.due_on, today + dt.timedelta(days=days))
+        current.renewals += 1
+        current.save(update_fields=["due_on", "renewals"])
+    loan.due_on, loan.renewals = current.due_on, current.renewals
+    return current

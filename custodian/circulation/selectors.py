@@ -1,0 +1,54 @@
+"""Reads the write services need. The door has its own selectors for what staff see."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from custodian.circulation._common import CENT
+from custodian.records.models import Charge, Hold, Item, Patron, Payment
+
+_ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def _total(queryset: QuerySet, field: str = "amount") -> Decimal:
+    total = queryset.aggregate(total=Coalesce(Sum(field), _ZERO))["total"]
+    return Decimal(total).quantize(CENT)
+
+
+def balance(*, patron: Patron) -> Decimal:
+    """What the patron owes: every charge minus every payment (waivers count as payments)."""
+    charged = _total(Charge.objects.filter(patron_id=patron.pk))
+    paid = _total(Payment.objects.filter(patron_id=patron.pk))
+    return (charged - paid).quantize(CENT)
+
+
+def charge_outstanding(*, charge: Charge) -> Decimal:
+    """What is left to pay on one charge, counting only payments made against it."""
+    paid = _total(Payment.objects.filter(charge_id=charge.pk))
+    return (Decimal(charge.amount) - paid).quantize(CENT)
+
+
+def open_charges(*, patron: Patron) -> QuerySet[Charge]:
+    """Charges with something left to pay, oldest first (the order payments settle them)."""
+    return (
+        Charge.objects.filter(patron_id=patron.pk)
+        .annotate(paid=Coalesce(Sum("payments__amount"), _ZERO))
+        .filter(amount__gt=F("paid"))
+        .order_by("assessed_at", "pk")
+    )
+
+
+def next_waiting_hold(*, item: Item) -> Hold | None:
+    """The hold first in line for an item: first come, first served."""
+    return (
+        Hold.objects.filter(item_id=item.pk, status=Hold.Status.WAITING)
+        .order_by("placed_at", "pk")
+        .first()
+    )
+
+
+def item_is_wanted(*, item: Item) -> bool:
+    return Hold.objects.filter(
+        item_id=item.pk, status__in=[Hold.Status.WAITING, Hold.Status.READY]
+    ).exists()

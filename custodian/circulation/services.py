@@ -1,0 +1,72 @@
+"""The write services, in one place: what the door and the generator call.
+
+Keyword-only functions taking model instances. Each runs in its own transaction (joining
+the caller's when there is one) and raises a `CirculationError` subclass from
+`custodian.circulation.errors` with a message fit to show at the desk.
+"""
+
+from custodian.circulation.holds import cancel_hold, expire_holds, place_hold
+from custodian.circulation.library_use import (
+    book_room,
+    end_computer_session,
+    mark_attendance,
+    record_camera_footage,
+    record_reference_interview,
+    record_search,
+    register_for_program,
+    request_ill,
+    start_computer_session,
+)
+from custodian.circulation.loans import (
+    CheckInResult,
+    check_in,
+    check_out,
+    fill_hold,
+    overdue_fine,
+    renew,
+)
+from custodian.circulation.money import PaymentReceipt, assess_charge, pay
+from custodian.circulation.patrons import (
+    add_responsible_party,
+    hash_pin,
+    record_authorization,
+    register_patron,
+    revoke_authorization,
+    set_pin,
+    set_reading_history,
+    verify_pin,
+)
+from custodian.circulation.selectors import balance
+
+__all__ = [
+    "CheckInResult",
+    "PaymentReceipt",
+    "add_responsible_party",
+    "assess_charge",
+    "balance",
+    "book_room",
+    "cancel_hold",
+    "check_in",
+    "check_out",
+    "end_computer_session",
+    "expire_holds",
+    "fill_hold",
+    "hash_pin",
+    "mark_attendance",
+    "overdue_fine",
+    "pay",
+    "place_hold",
+    "record_authorization",
+    "record_camera_footage",
+    "record_reference_interview",
+    "record_search",
+    "register_for_program",
+    "register_patron",
+    "renew",
+    "request_ill",
+    "revoke_authorization",
+    "set_pin",
+    "set_reading_history",
+    "start_computer_session",
+    "verify_pin",
+]
