@@ -1,0 +1,120 @@
+"""What the door hands back: immutable, holding only the released fields."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+from uuid import UUID
+
+from custodian.door.lines import ChargeLine, HoldLine, LoanLine, PaymentLine
+from custodian.door.ruling import Citation, Ruling
+
+
+@dataclass(frozen=True, slots=True)
+class PatronHandle:
+    """A found patron: the opaque ref to use from here on, and the registration status."""
+
+    ref: UUID
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatronView:
+    patron_ref: UUID
+    outcome: str
+    requested: tuple[str, ...]
+    released: tuple[str, ...]
+    refer_to: str | None
+    citations: tuple[Citation, ...]
+    explanation: str
+    values: Mapping[str, Any]
+    today: date
+
+    @classmethod
+    def build(cls, *, patron_ref: UUID, ruling: Ruling, values: dict, today: date) -> "PatronView":
+        return cls(
+            patron_ref=patron_ref,
+            outcome=ruling.outcome,
+            requested=ruling.requested,
+            released=ruling.released,
+            refer_to=ruling.refer_to,
+            citations=ruling.citations,
+            explanation=ruling.explanation,
+            values=MappingProxyType(dict(values)),
+            today=today,
+        )
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.values
+
+    def __getitem__(self, field: str) -> Any:
+        """The rendered value of a released field; KeyError for anything else."""
+        return self.values[field]
+
+    def get(self, field: str, default: Any = None) -> Any:
+        return self.values.get(field, default)
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        return tuple(f for f in self.requested if f not in self.released)
+
+    # The names templates use (a template cannot say view["loans.titles"]).
+
+    @property
+    def name(self) -> str | None:
+        return self.get("registration.name")
+
+    @property
+    def status(self) -> str | None:
+        return self.get("registration.status")
+
+    @property
+    def loans(self) -> tuple[LoanLine, ...] | None:
+        """Current loans as rows of whatever was released (due date, title, or both);
+        None when neither due dates nor titles were."""
+        dues = self.get("loans.due_dates")
+        titles = self.get("loans.titles")
+        if dues is None and titles is None:
+            return None
+        count = len(dues if dues is not None else titles)
+        return tuple(
+            LoanLine(
+                due_on=dues[i] if dues is not None else None,
+                title=titles[i] if titles is not None else None,
+                overdue=(dues[i] < self.today) if dues is not None else None,
+            )
+            for i in range(count)
+        )
+
+    @property
+    def loan_count(self) -> int | None:
+        if "loans.count" in self.values:
+            return self.values["loans.count"]
+        rows = self.loans
+        return None if rows is None else len(rows)
+
+    @property
+    def holds(self) -> tuple[HoldLine, ...] | None:
+        return self.get("holds.titles")
+
+    @property
+    def hold_count(self) -> int | None:
+        if "holds.count" in self.values:
+            return self.values["holds.count"]
+        rows = self.holds
+        return None if rows is None else len(rows)
+
+    @property
+    def balance(self) -> Decimal | None:
+        return self.get("charges.amount")
+
+    @property
+    def charges(self) -> tuple[ChargeLine, ...] | None:
+        return self.get("charges.details")
+
+    @property
+    def payments(self) -> tuple[PaymentLine, ...] | None:
+        return self.get("payments.records")

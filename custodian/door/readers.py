@@ -1,0 +1,50 @@
+"""Who is reading: a staff member in a role, or the patron the record is about."""
+
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+# What the patron proved when signing in online, in the contract's evidence words.
+PATRON_EVIDENCE = frozenset({"library_card", "card_number", "pin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    kind: Literal["staff", "patron"]
+    username: str | None = None
+    role: str | None = None
+    # The staff member's own branch, where their check-outs are counted.
+    branch_id: int | None = None
+    patron_ref: UUID | None = None
+    evidence: tuple[str, ...] = ()
+
+    @classmethod
+    def staff(cls, user) -> "Reader":
+        """A signed-in staff member (`accounts.StaffUser`); the role comes from the account."""
+        return cls(
+            kind="staff",
+            username=user.get_username(),
+            role=str(user.role),
+            branch_id=getattr(user, "branch_id", None),
+        )
+
+    @classmethod
+    def patron(cls, ref: UUID | str, *, evidence: tuple[str, ...] = ("pin",)) -> "Reader":
+        """The patron, reading their own record online.
+
+        `evidence` is what was actually verified at sign-in: online that is the PIN; at a
+        self-check terminal that reads the physical card, pass `("library_card",)`.
+        """
+        unknown = set(evidence) - PATRON_EVIDENCE
+        if unknown or not evidence:
+            raise ValueError(f"a patron proves who they are with one of {sorted(PATRON_EVIDENCE)}")
+        return cls(kind="patron", patron_ref=UUID(str(ref)), evidence=tuple(evidence))
+
+    @property
+    def actor(self) -> str:
+        """The name the audit log keeps: a staff username, or just "patron", never a name."""
+        return self.username if self.kind == "staff" else "patron"
+
+    @property
+    def audit_role(self) -> str:
+        return self.role if self.kind == "staff" else "patron"

@@ -1,0 +1,223 @@
+"""Staff actions on a patron's record. Each asks the engine for the fields the action
+touches, writes one audit entry named after the action, then calls the circulation write
+services, all in one transaction: a failed action leaves neither its change nor its entry.
+"""
+
+from collections.abc import Callable
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.circulation import services as circulation
+from custodian.circulation.errors import CirculationError
+from custodian.door import auditing
+from custodian.door.errors import ActionFailed, ItemNotFound, PatronNotFound, Refused
+from custodian.door.readers import Reader
+from custodian.door.receipts import (
+    CheckInReceipt,
+    CheckOutReceipt,
+    HoldReceipt,
+    PaymentReceipt,
+    RenewalReceipt,
+)
+from custodian.door.ruling import Ruling, age_on, ask, refusal
+from custodian.records.models import Branch, Hold, Item, Loan, Patron
+
+PURPOSE = "library_business"
+
+# The parts of the record each action reads or changes: what the engine is asked about.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "check_out": ("loans.titles", "loans.due_dates"),
+    "check_in": ("loans.titles",),
+    "renew": ("loans.titles", "loans.due_dates"),
+    "place_hold": ("holds.titles",),
+    "cancel_hold": ("holds.titles",),
+    "pay": ("charges.amount", "payments.records"),
+}
+
+
+def _patron(patron_ref) -> Patron:
+    try:
+        ref = UUID(str(patron_ref))
+    except ValueError:
+        raise PatronNotFound() from None
+    patron = Patron.objects.filter(ref=ref).first()
+    if patron is None:
+        raise PatronNotFound()
+    return patron
+
+
+def _item(barcode: str) -> Item:
+    barcode = (barcode or "").strip()
+    item = Item.objects.filter(barcode=barcode).first() if barcode else None
+    if item is None:
+        raise ItemNotFound()
+    return item
+
+
+def _branch(reader: Reader, item: Item) -> Branch:
+    # Count the action at the clerk's own branch; staff with no branch act for the item's.
+    if reader.branch_id is not None:
+        return Branch.objects.get(pk=reader.branch_id)
+    return item.branch
+
+
+def _ruling(*, reader: Reader, action: str, patron: Patron | None) -> Ruling:
+    fields = ACTION_FIELDS[action]
+    if reader.kind != "staff":
+        return refusal(fields, "Only staff act on a patron's record at the desk.")
+    age = age_on(patron.birth_date, timezone.localdate()) if patron is not None else None
+    return ask(reader=reader, purpose=PURPOSE, fields=fields, age=age)
+
+
+def _act[T](
+    *,
+    reader: Reader,
+    action: str,
+    locate: Callable[[], tuple[Patron | None, dict]],
+    perform: Callable[..., T],
+) -> T:
+    refused: Ruling | None = None
+    try:
+        with transaction.atomic():
+            patron, found = locate()
+            ruling = _ruling(reader=reader, action=action, patron=patron)
+            auditing.record(
+                reader=reader,
+                purpose=PURPOSE,
+                patron_ref=patron.ref if patron is not None else None,
+                ruling=ruling,
+                action=action,
+            )
+            if ruling.complete:
+                result = perform(patron=patron, **found)
+            else:
+                refused = ruling
+    except CirculationError as error:
+        # The whole transaction, audit entry included, has rolled back: nothing happened.
+        raise ActionFailed(error.message) from None
+    # Raised outside the transaction so that the refusal's audit entry stays.
+    if refused is not None:
+        raise Refused(refused)
+    return result
+
+
+def check_out(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> CheckOutReceipt:
+    def locate():
+        return _patron(patron_ref), {"item": _item(item_barcode)}
+
+    def perform(*, patron, item):
+        loan = circulation.check_out(
+            patron=patron, item=item, branch=_branch(reader, item), now=now
+        )
+        return CheckOutReceipt(barcode=item.barcode, title=item.title, due_on=loan.due_on)
+
+    return _act(reader=reader, action="check_out", locate=locate, perform=perform)
+
+
+def check_in(*, reader: Reader, item_barcode: str, now=None) -> CheckInReceipt:
+    """Check an item in. The patron is whoever has it out (if anyone): the audit entry names
+    their ref, and the check-in severs the loan's link to them unless they keep history."""
+
+    def locate():
+        item = _item(item_barcode)
+        loan = Loan.objects.filter(item=item).select_related("patron").first()
+        return (loan.patron if loan else None), {"item": item}
+
+    def perform(*, patron, item):
+        result = circulation.check_in(item=item, branch=_branch(reader, item), now=now)
+        return CheckInReceipt(
+            barcode=item.barcode, title=item.title, to_hold_shelf=result.hold is not None
+        )
+
+    return _act(reader=reader, action="check_in", locate=locate, perform=perform)
+
+
+def renew(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> RenewalReceipt:
+    def locate():
+        patron = _patron(patron_ref)
+        item = _item(item_barcode)
+        loan = Loan.objects.filter(item=item, patron=patron).first()
+        if loan is None:
+            raise ActionFailed("This patron does not have that item checked out.")
+        return patron, {"item": item, "loan": loan}
+
+    def perform(*, patron, item, loan):
+        loan = circulation.renew(loan=loan, now=now)
+        return RenewalReceipt(
+            barcode=item.barcode, title=item.title, due_on=loan.due_on, renewals=loan.renewals
+        )
+
+    return _act(reader=reader, action="renew", locate=locate, perform=perform)
+
+
+def place_hold(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> HoldReceipt:
+    def locate():
+        return _patron(patron_ref), {"item": _item(item_barcode)}
+
+    def perform(*, patron, item):
+        pickup = (
+            Branch.objects.get(pk=reader.branch_id)
+            if reader.branch_id is not None
+            else patron.home_branch
+        )
+        hold = circulation.place_hold(patron=patron, item=item, pickup_branch=pickup, now=now)
+        return HoldReceipt(
+            barcode=item.barcode, title=item.title, status=Hold.Status(hold.status).label
+        )
+
+    return _act(reader=reader, action="place_hold", locate=locate, perform=perform)
+
+
+def cancel_hold(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> HoldReceipt:
+    def locate():
+        patron = _patron(patron_ref)
+        item = _item(item_barcode)
+        hold = Hold.objects.filter(
+            patron=patron, item=item, status__in=(Hold.Status.WAITING, Hold.Status.READY)
+        ).first()
+        if hold is None:
+            raise ActionFailed("This patron has no open hold on that item.")
+        return patron, {"item": item, "hold": hold}
+
+    def perform(*, patron, item, hold):
+        hold = circulation.cancel_hold(hold=hold, now=now)
+        return HoldReceipt(
+            barcode=item.barcode, title=item.title, status=Hold.Status(hold.status).label
+        )
+
+    return _act(reader=reader, action="cancel_hold", locate=locate, perform=perform)
+
+
+def pay(*, reader: Reader, patron_ref, amount, method: str, now=None) -> PaymentReceipt:
+    """Take a payment (or a waiver, method "waived"), settling the oldest charges first."""
+
+    def locate():
+        return _patron(patron_ref), {}
+
+    def perform(*, patron):
+        receipt = circulation.pay(patron=patron, amount=amount, method=method, now=now)
+        return PaymentReceipt(amount=receipt.amount, balance=receipt.balance)
+
+    return _act(reader=reader, action="pay", locate=locate, perform=perform)
+
+
+def record_denial(*, reader: Reader, patron_ref=None, attempted: str = "") -> None:
+    """Audit a staff member turned away by role before anything was read.
+
+    `attempted` (the screen's name) is for the caller's logs only; the entry itself says
+    who, in which role, about which patron ref, and that it was denied.
+    """
+    try:
+        ref = UUID(str(patron_ref)) if patron_ref is not None else None
+    except ValueError:
+        ref = None
+    with transaction.atomic():
+        auditing.record(
+            reader=reader,
+            purpose=PURPOSE,
+            patron_ref=ref,
+            ruling=Ruling(requested=(), released=(), outcome="deny"),
+            action="denied",
+        )
