@@ -1,0 +1,194 @@
+"""Generate a whole synthetic library into an empty database, phase by phase."""
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rich.console import Console
+
+from custodian.records import models as records
+from custodian.synth import (
+    phase_accounts,
+    phase_library,
+    phase_loans,
+    phase_patrons,
+    phase_programs,
+    phase_services,
+)
+from custodian.synth.bulk import fast_sqlite, reset_sequences
+from custodian.synth.context import Context
+from custodian.synth.phase_patrons import pin_for_card
+from custodian.synth.private_files import write_private_json
+from custodian.synth.progress import Tracker
+
+DEMO_PATRONS_FILE = "demo-patrons.json"
+MIN_PATRONS = 3  # the three showcase patrons
+
+SHOWCASE_TEXT = {
+    "adult": "adult: loans (one overdue), holds (one ready), charges; keeps reading history",
+    "teen": "15-year-old with a guardian who signed for charges",
+    "child": "10-year-old with a parent responsible for the card",
+}
+
+
+class LibraryExists(Exception):
+    """The database already holds branches, patrons or items."""
+
+
+@dataclass(frozen=True)
+class ShowcasePatron:
+    label: str
+    description: str
+    card_number: str
+    pin: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    patrons: int
+    branches: int
+    loan_transactions: int
+    seconds: float
+    written: dict[str, int] = field(default_factory=dict)
+    showcase: list[ShowcasePatron] = field(default_factory=list)
+
+
+def default_branches(patrons: int) -> int:
+    """One branch per ten thousand patrons, at least three and at most twenty."""
+    return min(20, max(3, patrons // 10_000))
+
+
+def library_exists() -> bool:
+    return any(m.objects.exists() for m in (records.Branch, records.Patron, records.Item))
+
+
+def _estimates(patrons: int, branches: int) -> dict[str, int]:
+    """Rough rows per phase, for the progress bar; planned phases correct theirs later."""
+    return {
+        "Branches": branches,
+        "Patrons": patrons,
+        "Guardians": patrons // 3,
+        "Circulation plan": patrons,
+        "Items": phase_library.item_count(patrons),
+        "Loans and history": patrons * 9,
+        "Charges and payments": patrons // 3,
+        "Programs and rooms": branches * 2_500,
+        "Computers and searches": patrons,
+        "Camera footage": branches * 100,
+    }
+
+
+def generate(
+    *,
+    patrons: int,
+    seed: int,
+    branches: int | None = None,
+    now: dt.datetime | None = None,
+    console: Console | None = None,
+) -> Summary:
+    """Fill an empty database with a synthetic library; the same seed gives the same library.
+
+    Raises LibraryExists rather than mixing generated records into a library's real ones.
+    """
+    if patrons < MIN_PATRONS:
+        raise ValueError(f"generate at least {MIN_PATRONS} patrons")
+    if library_exists():
+        raise LibraryExists(
+            "The database already holds a library; generate into an empty one "
+            "(for example a new CUSTODIAN_DATA_DIR)."
+        )
+    tz = timezone.get_current_timezone()
+    now = now or timezone.now()
+    today = timezone.localdate(now, timezone=tz)
+    ctx = Context(
+        seed=seed,
+        today=today,
+        now=now,
+        tz=tz,
+        patrons=patrons,
+        branches=branches or default_branches(patrons),
+    )
+    started = time.perf_counter()
+    with (
+        fast_sqlite(),
+        Tracker(console=console, estimates=_estimates(patrons, ctx.branches)) as tracker,
+    ):
+        _run_phases(ctx=ctx, tracker=tracker)
+    summary = Summary(
+        patrons=patrons,
+        branches=ctx.branches,
+        loan_transactions=ctx.transactions,
+        seconds=time.perf_counter() - started,
+        written=dict(ctx.written),
+        showcase=[
+            ShowcasePatron(
+                label=label,
+                description=SHOWCASE_TEXT[label],
+                card_number=ctx.cards[index],
+                pin=pin_for_card(ctx.cards[index], ctx.pins),
+            )
+            for label, index in ctx.showcase.items()
+        ],
+    )
+    _write_demo_patrons(ctx=ctx, summary=summary)
+    return summary
+
+
+def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
+    # One transaction per phase: big enough that SQLite commits rarely, small enough that
+    # the write-ahead log is checkpointed between phases.
+    with tracker.phase("Branches"), transaction.atomic():
+        phase_library.make_branches(ctx=ctx, tracker=tracker)
+    with tracker.phase("Patrons"), transaction.atomic():
+        phase_patrons.plan_and_write_patrons(ctx=ctx, tracker=tracker)
+    with tracker.phase("Guardians"), transaction.atomic():
+        phase_patrons.write_responsible_parties(ctx=ctx, tracker=tracker)
+        phase_patrons.write_authorizations(ctx=ctx, tracker=tracker)
+    with tracker.phase("Circulation plan"):
+        phase_library.plan_items(ctx=ctx)
+        phase_loans.plan_circulation(ctx=ctx, tracker=tracker)
+    with tracker.phase("Items"), transaction.atomic():
+        phase_library.write_items(ctx=ctx, tracker=tracker)
+    rows = len(ctx.loans) + len(ctx.past) + len(ctx.counts) + len(ctx.holds)
+    tracker.set_estimate("Loans and history", rows)
+    with tracker.phase("Loans and history"), transaction.atomic():
+        phase_loans.write_circulation(ctx=ctx, tracker=tracker)
+    with tracker.phase("Charges and payments"), transaction.atomic():
+        phase_accounts.write_charges_and_payments(ctx=ctx, tracker=tracker)
+    with tracker.phase("Programs and rooms"), transaction.atomic():
+        phase_programs.write_programs(ctx=ctx, tracker=tracker)
+        phase_programs.write_rooms_and_bookings(ctx=ctx, tracker=tracker)
+    with tracker.phase("Computers and searches"), transaction.atomic():
+        phase_services.write_computer_sessions(ctx=ctx, tracker=tracker)
+        phase_services.write_reference_ill_and_searches(ctx=ctx, tracker=tracker)
+    with tracker.phase("Camera footage"), transaction.atomic():
+        phase_services.write_camera_footage(ctx=ctx, tracker=tracker)
+        reset_sequences(
+            [
+                records.Branch,
+                records.Patron,
+                records.Item,
+                records.Charge,
+                records.Program,
+                records.Room,
+                records.CameraFootage,
+            ]
+        )
+
+
+def _write_demo_patrons(*, ctx: Context, summary: Summary) -> None:
+    """Which PINs the synthetic patrons use and which cards to try: for the demo only."""
+    write_private_json(
+        settings.DATA_DIR / DEMO_PATRONS_FILE,
+        {
+            "seed": ctx.seed,
+            "patrons": ctx.patrons,
+            "generated_at": ctx.now.isoformat(),
+            "pins": ctx.pins,
+            "pin_rule": "a patron's PIN is pins[last digit of the card number % len(pins)]",
+            "showcase": [vars(s) for s in summary.showcase],
+        },
+    )

@@ -1,0 +1,140 @@
+"""Charges and payments. Every payment is at most what is left of its charge, so no balance
+ever goes below zero."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from custodian.records.models import Charge, Item, Patron, Payment
+from custodian.synth.bulk import insert, next_id
+from custodian.synth.context import ADULT, Context
+from custodian.synth.phase_loans import FINE_CAP, FINE_PER_DAY
+from custodian.synth.progress import Tracker
+from custodian.synth.rand import sub_rng
+
+CENT = Decimal("0.01")
+PAID, PARTLY, OPEN = "paid", "partly", "open"
+
+
+def _plan_charges(ctx: Context, rng: random.Random) -> list[tuple]:
+    """(patron, kind, amount, item or None, assessed_at, note, settlement) in a stable order."""
+    charges: list[tuple] = []
+    adult = ctx.showcase.get("adult")
+    # Fines from returned loans: most are paid in time.
+    for patron, item, returned, amount in ctx.fines:
+        settlement = rng.choices((PAID, PARTLY, OPEN), weights=(80, 8, 12))[0]
+        # A settled fine need not say which book it was for a patron who keeps no history.
+        keep_item = settlement != PAID or ctx.p_history[patron]
+        charges.append(
+            (
+                patron,
+                Charge.Kind.OVERDUE,
+                amount,
+                item if keep_item else None,
+                returned,
+                "",
+                settlement,
+            )
+        )
+    # Fines accruing on loans overdue now.
+    for patron, item, _branch, _out, due, _renewals in ctx.loans:
+        if due < ctx.today and (rng.random() < 0.4 or patron == adult):
+            late = Decimal((ctx.today - due).days) * FINE_PER_DAY
+            assessed = ctx.now - dt.timedelta(hours=rng.randint(1, 12))
+            settlement = PARTLY if patron == adult else OPEN
+            charges.append(
+                (patron, Charge.Kind.OVERDUE, min(late, FINE_CAP), item, assessed, "", settlement)
+            )
+    # Lost items are billed at replacement cost to whoever had them; blocked patrons owe most.
+    lost = [i for i, status in enumerate(ctx.i_status) if status == Item.Status.LOST]
+    rng.shuffle(lost)
+    blocked = [i for i, s in enumerate(ctx.p_status) if s == Patron.Status.BLOCKED]
+    adults = [i for i, g in enumerate(ctx.p_group) if g == ADULT]
+    for number, item in enumerate(lost):
+        if number < len(blocked):
+            patron, settlement = blocked[number], OPEN
+        elif adults:
+            patron = adults[rng.randrange(len(adults))]
+            settlement = rng.choices((PAID, PARTLY, OPEN), weights=(45, 15, 40))[0]
+        else:
+            break
+        assessed = ctx.now - dt.timedelta(days=rng.randint(5, 400))
+        charges.append((patron, Charge.Kind.LOST, ctx.i_cost[item], item, assessed, "", settlement))
+    for patron in blocked[len(lost) :]:
+        amount = Decimal(rng.randint(15, 60))
+        assessed = ctx.now - dt.timedelta(days=rng.randint(30, 300))
+        charges.append((patron, Charge.Kind.OTHER, amount, None, assessed, "Unpaid balance", OPEN))
+    for patron, status in enumerate(ctx.p_status):
+        if status == Patron.Status.CARD_LOST:
+            assessed = ctx.now - dt.timedelta(days=rng.randint(0, 20))
+            settlement = rng.choice((PAID, OPEN))
+            charges.append(
+                (patron, Charge.Kind.CARD, Decimal("2.00"), None, assessed, "", settlement)
+            )
+        elif rng.random() < 0.003:
+            assessed = ctx.now - dt.timedelta(days=rng.randint(1, 300))
+            amount = Decimal(rng.randint(5, 30))
+            note = rng.choice(("Water damage", "Torn pages", "Broken case"))
+            charges.append(
+                (
+                    patron,
+                    Charge.Kind.DAMAGED,
+                    amount,
+                    None,
+                    assessed,
+                    note,
+                    rng.choice((PAID, OPEN)),
+                )
+            )
+    return charges
+
+
+def write_charges_and_payments(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="charges")
+    charges = _plan_charges(ctx, rng)
+    first = next_id(Charge)
+    insert(
+        Charge,
+        (
+            Charge(
+                id=first + number,
+                patron_id=ctx.patron_id(patron),
+                kind=kind,
+                amount=amount,
+                item_id=ctx.item_id(item) if item is not None else None,
+                assessed_at=assessed,
+                note=note,
+            )
+            for number, (patron, kind, amount, item, assessed, note, _s) in enumerate(charges)
+        ),
+        tracker=tracker,
+        written=ctx.written,
+    )
+
+    def payments():
+        for number, (patron, _kind, amount, _item, assessed, _note, settlement) in enumerate(
+            charges
+        ):
+            if settlement == OPEN or (settlement == PARTLY and amount < Decimal("0.02")):
+                continue
+            if settlement == PAID:
+                paid = amount
+                method = rng.choices(Payment.Method.values, weights=(45, 45, 10))[0]
+            else:
+                # Strictly less than the charge, at least a cent: something is still owed.
+                cents = int(amount / CENT)
+                paid = Decimal(rng.randint(1, cents - 1)) * CENT
+                method = rng.choice((Payment.Method.CASH, Payment.Method.CARD))
+            paid_at = min(
+                assessed + dt.timedelta(days=rng.randint(0, 45), minutes=rng.randrange(600)),
+                ctx.now,
+            )
+            yield Payment(
+                patron_id=ctx.patron_id(patron),
+                charge_id=first + number,
+                amount=paid,
+                method=method,
+                paid_at=paid_at,
+            )
+
+    insert(Payment, payments(), tracker=tracker, written=ctx.written)

@@ -1,0 +1,256 @@
+"""The circulation plan: loan transactions, holds and fines, then the rows that keep them.
+
+A "loan" here is a loan transaction. The ones still out are `Loan` rows, each on its own
+item. Returned ones keep what check-in keeps: a `PastLoan` for a patron who opted in to
+reading history, otherwise only an anonymous `CirculationCount` for the item and day.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from custodian.records.models import CirculationCount, Hold, Item, Loan, PastLoan, Patron
+from custodian.synth.bulk import insert
+from custodian.synth.context import (
+    ADULT,
+    CHILD,
+    CURRENT_SHARE,
+    HISTORY_DAYS,
+    LOAN_DAYS,
+    LOANS_PER_PATRON,
+    TEEN,
+    Context,
+)
+from custodian.synth.progress import Tracker
+from custodian.synth.rand import at, opening_minutes, sub_rng
+
+ACTIVE = Patron.Status.ACTIVE
+# Patrons whose cards still let them have items out (an expired card cannot borrow).
+CAN_HAVE_LOANS = {ACTIVE, Patron.Status.BLOCKED, Patron.Status.CARD_LOST}
+# Which collection a patron borrows from: mostly their own, adults also for their children.
+TASTE = {
+    CHILD: ((CHILD, TEEN, ADULT), (88, 7, 5)),
+    TEEN: ((TEEN, ADULT, CHILD), (60, 35, 5)),
+    ADULT: ((ADULT, CHILD, TEEN), (84, 12, 4)),
+}
+FINE_PER_DAY = Decimal("0.25")
+FINE_CAP = Decimal("10.00")
+
+
+class _Pools:
+    """Items free to go out, per audience, drawn without replacement."""
+
+    def __init__(self, ctx: Context, rng: random.Random) -> None:
+        self.free: dict[str, list[int]] = {CHILD: [], TEEN: [], ADULT: []}
+        self.all: dict[str, list[int]] = {CHILD: [], TEEN: [], ADULT: []}
+        for index, audience in enumerate(ctx.i_audience):
+            if ctx.i_status[index] == Item.Status.AVAILABLE:
+                self.free[audience].append(index)
+                self.all[audience].append(index)
+        for pool in self.free.values():
+            rng.shuffle(pool)
+
+    def take(self, audiences: tuple[str, ...]) -> int | None:
+        for audience in audiences:
+            if self.free[audience]:
+                return self.free[audience].pop()
+        return None
+
+
+def _taste(rng: random.Random, group: str) -> tuple[str, ...]:
+    """The collection to try first, then the others as fall-backs."""
+    choices, weights = TASTE[group]
+    first = rng.choices(choices, weights=weights)[0]
+    return (first, *[c for c in choices if c != first])
+
+
+def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="circulation")
+    pools = _Pools(ctx, rng)
+    out_since: dict[int, dt.datetime] = {}
+    adult = ctx.showcase.get("adult")
+    per_patron = []
+    for index in range(ctx.patrons):
+        transactions = int(rng.expovariate(1 / LOANS_PER_PATRON))
+        if index == adult:
+            transactions = max(transactions, 12)
+        per_patron.append(transactions)
+
+    # First the loans still out, so returned loans can be dated around them.
+    returned_per_patron = []
+    for index, transactions in enumerate(per_patron):
+        can_borrow = ctx.p_status[index] in CAN_HAVE_LOANS
+        current = (
+            sum(1 for _ in range(transactions) if rng.random() < CURRENT_SHARE) if can_borrow else 0
+        )
+        if index == adult:
+            current = max(current, 3)
+        returned_per_patron.append(transactions - current)
+        for number in range(current):
+            item = pools.take(_taste(rng, ctx.p_group[index]))
+            if item is None:  # the collection is all out: the transaction is a returned one
+                returned_per_patron[index] += 1
+                continue
+            overdue_share = 0.6 if ctx.p_status[index] == Patron.Status.BLOCKED else 0.15
+            overdue = rng.random() < overdue_share or (index == adult and number == 0)
+            renewals = rng.choice((0, 0, 0, 1, 2))
+            if overdue:
+                due = ctx.today - dt.timedelta(days=rng.randint(1, 60))
+            else:
+                due = ctx.today + dt.timedelta(days=rng.randint(0, LOAN_DAYS - 1))
+            out_day = due - dt.timedelta(days=LOAN_DAYS * (1 + renewals))
+            checked_out = at(out_day, opening_minutes(rng), ctx.tz)
+            branch = ctx.p_branch[index] if rng.random() < 0.85 else rng.randrange(ctx.branches)
+            ctx.loans.append((index, item, branch, checked_out, due, renewals))
+            ctx.i_status[item] = Item.Status.ON_LOAN
+            out_since[item] = checked_out
+        tracker.advance(1)
+
+    for index, returned in enumerate(returned_per_patron):
+        _plan_returned(
+            ctx=ctx, rng=rng, pools=pools, out_since=out_since, index=index, count=returned
+        )
+        ctx.transactions += returned
+    ctx.transactions += len(ctx.loans)
+    _plan_holds(ctx=ctx, rng=rng, pools=pools)
+
+
+def _plan_returned(*, ctx, rng, pools, out_since, index: int, count: int) -> None:
+    reach = min(HISTORY_DAYS, (ctx.today - ctx.p_registered[index]).days)
+    if reach < 2:
+        return
+    keeps = ctx.p_history[index]
+    home = ctx.p_branch[index]
+    group = ctx.p_group[index]
+    for _ in range(count):
+        audience = _taste(rng, group)[0]
+        candidates = pools.all[audience]
+        if not candidates:
+            continue
+        item = candidates[rng.randrange(len(candidates))]
+        days_ago = rng.randint(2, reach)
+        checked_out = at(ctx.today - dt.timedelta(days=days_ago), opening_minutes(rng), ctx.tz)
+        kept = rng.randint(3, 35)
+        returned = min(
+            checked_out + dt.timedelta(days=kept, minutes=rng.randrange(-120, 120)), ctx.now
+        )
+        # An item out now came back from its previous borrower before it went out again.
+        if item in out_since and returned > out_since[item]:
+            returned = out_since[item] - dt.timedelta(hours=1)
+            checked_out = min(checked_out, returned - dt.timedelta(days=kept))
+            days_ago = (ctx.today - checked_out.astimezone(ctx.tz).date()).days
+        if kept > LOAN_DAYS + 2 and rng.random() < 0.08:
+            late = Decimal(kept - LOAN_DAYS) * FINE_PER_DAY
+            ctx.fines.append((index, item, returned, min(late, FINE_CAP)))
+        if keeps:
+            ctx.past.append((index, item, checked_out, returned))
+        else:
+            branch = home if rng.random() < 0.85 else rng.randrange(ctx.branches)
+            key = ctx.pack_count_key(item=item, branch=branch, days_ago=days_ago)
+            ctx.counts[key] = ctx.counts.get(key, 0) + 1
+
+
+def _plan_holds(*, ctx: Context, rng: random.Random, pools: _Pools) -> None:
+    borrower = {loan[1]: loan[0] for loan in ctx.loans}
+    out_items = [loan[1] for loan in ctx.loans]
+    adult = ctx.showcase.get("adult")
+    for index in range(ctx.patrons):
+        if ctx.p_status[index] != ACTIVE:
+            continue
+        if index == adult:
+            kinds = [Hold.Status.WAITING, Hold.Status.READY]
+        elif rng.random() < 0.12:
+            kinds = rng.choices(
+                (
+                    Hold.Status.WAITING,
+                    Hold.Status.READY,
+                    Hold.Status.CANCELLED,
+                    Hold.Status.EXPIRED,
+                ),
+                weights=(60, 30, 6, 4),
+                k=rng.randint(1, 3),
+            )
+        else:
+            continue
+        taken: set[int] = set()
+        pickup = ctx.p_branch[index]
+        for kind in kinds:
+            placed = ctx.now - dt.timedelta(days=rng.randint(2, 40), minutes=rng.randrange(600))
+            ready_until = None
+            if kind == Hold.Status.READY:
+                # A ready hold sits on the hold shelf: an item nobody has out.
+                item = pools.take(_taste(rng, ctx.p_group[index]))
+                if item is None:
+                    continue
+                ctx.i_status[item] = Item.Status.ON_HOLD_SHELF
+                ready_until = ctx.today + dt.timedelta(days=rng.randint(0, 6))
+            elif kind == Hold.Status.WAITING:
+                if not out_items:
+                    continue
+                item = out_items[rng.randrange(len(out_items))]
+                if borrower[item] == index or item in taken:
+                    continue
+            else:
+                audience = _taste(rng, ctx.p_group[index])[0]
+                if not pools.all[audience]:
+                    continue
+                item = rng.choice(pools.all[audience])
+            taken.add(item)
+            ctx.holds.append((index, item, pickup, placed, kind, ready_until))
+
+
+def write_circulation(*, ctx: Context, tracker: Tracker) -> None:
+    pid, iid, bid = ctx.patron_id, ctx.item_id, ctx.branch_ids
+    insert(
+        Loan,
+        (
+            Loan(
+                item_id=iid(item),
+                patron_id=pid(patron),
+                branch_id=bid[branch],
+                checked_out_at=checked_out,
+                due_on=due,
+                renewals=renewals,
+            )
+            for patron, item, branch, checked_out, due, renewals in ctx.loans
+        ),
+        tracker=tracker,
+        written=ctx.written,
+    )
+    insert(
+        PastLoan,
+        (
+            PastLoan(patron_id=pid(p), item_id=iid(i), checked_out_at=out, returned_at=back)
+            for p, i, out, back in ctx.past
+        ),
+        tracker=tracker,
+        written=ctx.written,
+    )
+
+    def counts():
+        for key in sorted(ctx.counts):
+            item, branch, days_ago = ctx.unpack_count_key(key)
+            yield CirculationCount(
+                item_id=iid(item),
+                branch_id=bid[branch],
+                day=ctx.today - dt.timedelta(days=days_ago),
+                checkouts=ctx.counts[key],
+            )
+
+    insert(CirculationCount, counts(), tracker=tracker, written=ctx.written)
+    insert(
+        Hold,
+        (
+            Hold(
+                patron_id=pid(p),
+                item_id=iid(i),
+                pickup_branch_id=bid[branch],
+                placed_at=placed,
+                status=status,
+                ready_until=ready_until,
+            )
+            for p, i, branch, placed, status, ready_until in ctx.holds
+        ),
+        tracker=tracker,
+        written=ctx.written,
+    )

@@ -1,0 +1,221 @@
+"""Patrons, the parents and guardians responsible for them, and written authorisations."""
+
+import datetime as dt
+import random
+
+from django.contrib.auth.hashers import make_password
+
+from custodian.records.models import Authorization, Patron, ResponsibleParty
+from custodian.synth import words
+from custodian.synth.bulk import insert, next_id
+from custodian.synth.context import ADULT, CHILD, INSTITUTION, TEEN, Context
+from custodian.synth.progress import Tracker
+from custodian.synth.rand import barcodes, birth_date_for_age, sub_rng, uuid_from
+
+DEMO_PIN_COUNT = 4
+RENEWAL_DAYS = 3 * 365  # cards run three years at a time
+
+# Showcase patrons sit at fixed indices so the demo can point staff at them.
+SHOWCASE = {"adult": (0, ADULT, 38), "teen": (1, TEEN, 15), "child": (2, CHILD, 10)}
+
+AUTHORISED_FIELDS = (
+    "loans.titles",
+    "loans.due_dates",
+    "holds.titles",
+    "holds.count",
+    "overdue.status",
+    "charges.amount",
+)
+
+
+def demo_pins(*, seed: int) -> list[str]:
+    rng = sub_rng(seed=seed, phase="pins")
+    pins: list[str] = []
+    while len(pins) < DEMO_PIN_COUNT:
+        pin = f"{rng.randrange(10_000):04d}"
+        if pin not in pins:
+            pins.append(pin)
+    return pins
+
+
+def pin_for_card(card_number: str, pins: list[str]) -> str:
+    """Which demo PIN a card uses: chosen by the card's check digit (see docs/generate.md)."""
+    return pins[int(card_number[-1]) % len(pins)]
+
+
+def _group_and_age(rng: random.Random) -> tuple[str, int]:
+    roll = rng.random()
+    if roll < 0.15:
+        return CHILD, rng.randint(2, 12)
+    if roll < 0.25:
+        return TEEN, rng.randint(13, 17)
+    low, high = rng.choices(((18, 24), (25, 44), (45, 64), (65, 92)), weights=(12, 35, 33, 20))[0]
+    return ADULT, rng.randint(low, high)
+
+
+def _status(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.015:
+        return Patron.Status.CARD_LOST
+    if roll < 0.035:
+        return Patron.Status.BLOCKED
+    if roll < 0.08:
+        return Patron.Status.EXPIRED
+    return Patron.Status.ACTIVE
+
+
+def _dates(rng: random.Random, *, today: dt.date, age: int, status: str) -> tuple[dt.date, dt.date]:
+    """(registered_on, expires_on) consistent with the status and the patron's age."""
+    span = max(30, min(15 * 365, (age - 2) * 365))
+    if status == Patron.Status.EXPIRED:
+        # Registered at least one full card period ago, and not renewed since.
+        registered = today - dt.timedelta(days=RENEWAL_DAYS + 1 + rng.randrange(span))
+        periods = (today - registered).days // RENEWAL_DAYS
+        return registered, registered + dt.timedelta(days=periods * RENEWAL_DAYS)
+    registered = today - dt.timedelta(days=1 + rng.randrange(span))
+    periods = (today - registered).days // RENEWAL_DAYS + 1
+    return registered, registered + dt.timedelta(days=periods * RENEWAL_DAYS)
+
+
+def _address(rng: random.Random) -> str:
+    town, postcode = rng.choice(words.TOWNS)
+    street = f"{rng.randint(10, 9999)} {rng.choice(words.STREETS)} {rng.choice(words.STREET_KINDS)}"
+    if rng.random() < 0.2:
+        street += f" Apt {rng.randint(1, 40)}"
+    return f"{street}, {town}, CA {postcode}"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"(707) 555-01{rng.randrange(100):02d}"
+
+
+def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="patrons")
+    ctx.patron_id0 = next_id(Patron)
+    ctx.cards = barcodes(rng=rng, kind="2", institution=INSTITUTION, count=ctx.patrons)
+    ctx.pins = demo_pins(seed=ctx.seed)
+    # Argon2 is deliberately slow: hash each demo PIN once and share the hash strings.
+    hashes = {pin: make_password(pin) for pin in ctx.pins}
+    branches = list(range(ctx.branches))
+    forced = {index: (label, group, age) for label, (index, group, age) in SHOWCASE.items()}
+
+    def rows():
+        for index in range(ctx.patrons):
+            if index in forced:
+                label, group, age = forced[index]
+                ctx.showcase[label] = index
+                status = Patron.Status.ACTIVE
+            else:
+                group, age = _group_and_age(rng)
+                status = _status(rng)
+            birth = birth_date_for_age(rng=rng, today=ctx.today, age=age)
+            registered, expires = _dates(rng, today=ctx.today, age=age, status=status)
+            names = (
+                words.OLDER_FIRST_NAMES if age >= 60 and rng.random() < 0.7 else words.FIRST_NAMES
+            )
+            first, last = rng.choice(names), rng.choice(words.LAST_NAMES)
+            history_share = {CHILD: 0.05, TEEN: 0.08, ADULT: 0.14}[group]
+            keeps_history = index == SHOWCASE["adult"][0] or rng.random() < history_share
+            has_email = rng.random() < {CHILD: 0.0, TEEN: 0.5, ADULT: 0.78}[group]
+            email = ""
+            if has_email:
+                domain = rng.choice(words.EMAIL_DOMAINS)
+                email = f"{first}.{last}{rng.randrange(100)}@{domain}".lower()
+            phone = _phone(rng) if group != CHILD or rng.random() < 0.2 else ""
+            branch = rng.choices(branches, weights=ctx.branch_weights)[0]
+            ctx.p_group.append(group)
+            ctx.p_age.append(age)
+            ctx.p_branch.append(branch)
+            ctx.p_status.append(status)
+            ctx.p_history.append(keeps_history)
+            ctx.p_registered.append(registered)
+            ctx.p_last_name.append(last)
+            card = ctx.cards[index]
+            yield Patron(
+                id=ctx.patron_id0 + index,
+                ref=uuid_from(rng),
+                card_number=card,
+                pin_hash=hashes[pin_for_card(card, ctx.pins)],
+                first_name=first,
+                last_name=last,
+                address=_address(rng),
+                phone=phone,
+                email=email,
+                birth_date=birth,
+                home_branch_id=ctx.branch_ids[branch],
+                status=status,
+                keeps_reading_history=keeps_history,
+                registered_on=registered,
+                expires_on=expires,
+            )
+
+    insert(Patron, rows(), tracker=tracker, written=ctx.written)
+
+
+def _party(rng: random.Random, *, ctx: Context, index: int, relationship: str, signs: bool):
+    last = ctx.p_last_name[index] if rng.random() < 0.8 else rng.choice(words.LAST_NAMES)
+    return ResponsibleParty(
+        patron_id=ctx.patron_id(index),
+        name=f"{rng.choice(words.FIRST_NAMES)} {last}",
+        relationship=relationship,
+        financially_responsible=signs,
+        # Signing for a minor's card happens at registration, hence the date.
+        signed_on=ctx.p_registered[index] if signs else None,
+        phone=_phone(rng),
+    )
+
+
+def write_responsible_parties(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="responsible-parties")
+    parent, guardian = ResponsibleParty.Relationship.PARENT, ResponsibleParty.Relationship.GUARDIAN
+    caretaker = ResponsibleParty.Relationship.CARETAKER
+
+    def rows():
+        for index, group in enumerate(ctx.p_group):
+            if index == ctx.showcase.get("teen"):
+                yield _party(rng, ctx=ctx, index=index, relationship=guardian, signs=True)
+            elif group == CHILD:
+                # Every child has someone responsible; the first one signs for the card.
+                first = rng.choices((parent, guardian, caretaker), weights=(90, 8, 2))[0]
+                yield _party(rng, ctx=ctx, index=index, relationship=first, signs=True)
+                if rng.random() < 0.6:
+                    yield _party(
+                        rng, ctx=ctx, index=index, relationship=parent, signs=rng.random() < 0.2
+                    )
+            elif group == TEEN and rng.random() < 0.8:
+                relationship = parent if rng.random() < 0.92 else guardian
+                yield _party(
+                    rng, ctx=ctx, index=index, relationship=relationship, signs=rng.random() < 0.7
+                )
+            elif group == ADULT and ctx.p_age[index] >= 80 and rng.random() < 0.05:
+                yield _party(rng, ctx=ctx, index=index, relationship=caretaker, signs=False)
+
+    insert(ResponsibleParty, rows(), tracker=tracker, written=ctx.written)
+
+
+def write_authorizations(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="authorizations")
+
+    def rows():
+        for index, group in enumerate(ctx.p_group):
+            if group != ADULT or rng.random() >= 0.015:
+                continue
+            span = max(1, (ctx.today - ctx.p_registered[index]).days)
+            signed = ctx.p_registered[index] + dt.timedelta(days=rng.randrange(span))
+            expires = None
+            if rng.random() < 0.6:
+                expires = signed + dt.timedelta(days=365 * rng.randint(1, 2))
+            revoked = None
+            if rng.random() < 0.1:
+                days = rng.randrange(max(1, (ctx.today - signed).days))
+                revoked = ctx.now - dt.timedelta(days=days, minutes=rng.randrange(600))
+            yield Authorization(
+                patron_id=ctx.patron_id(index),
+                agent_name=f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}",
+                fields=sorted(rng.sample(AUTHORISED_FIELDS, rng.randint(1, 4))),
+                signed_on=signed,
+                expires_on=expires,
+                revoked_at=revoked,
+            )
+
+    insert(Authorization, rows(), tracker=tracker, written=ctx.written)

@@ -1,0 +1,180 @@
+"""Public computers, reference interviews, interlibrary loans, searches and camera footage."""
+
+import datetime as dt
+
+from custodian.records.models import (
+    CameraFootage,
+    ComputerSession,
+    InterlibraryLoanRequest,
+    Patron,
+    ReferenceInterview,
+    SearchRecord,
+)
+from custodian.synth import catalogue_words as cw
+from custodian.synth import words
+from custodian.synth.bulk import insert, next_id
+from custodian.synth.context import ADULT, CHILD, Context
+from custodian.synth.progress import Tracker
+from custodian.synth.rand import at, opening_minutes, sub_rng
+
+WORKSTATIONS = 12
+FOOTAGE_DAYS = 30  # routine footage is overwritten after this many days
+INCIDENT_HOLD_DAYS = 365  # footage held for an incident report
+
+
+def _past_moment(ctx: Context, rng, *, days: int) -> dt.datetime:
+    """A time during opening hours on one of the last `days` days (never today)."""
+    day = ctx.today - dt.timedelta(days=rng.randint(1, days))
+    return at(day, opening_minutes(rng), ctx.tz)
+
+
+def write_computer_sessions(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="computers")
+
+    def session(patron, guest, branch, started, ended):
+        return ComputerSession(
+            patron_id=ctx.patron_id(patron) if patron is not None else None,
+            guest_pass=guest,
+            branch_id=ctx.branch_ids[branch],
+            workstation=f"{ctx.branch_codes[branch]}-PC{rng.randint(1, WORKSTATIONS):02d}",
+            started_at=started,
+            ended_at=ended,
+        )
+
+    def guest_pass():
+        return f"GUEST-{rng.randrange(10**6):06d}"
+
+    def rows():
+        for index, status in enumerate(ctx.p_status):
+            if status != Patron.Status.ACTIVE or ctx.p_age[index] < 8 or rng.random() >= 0.25:
+                continue
+            for _ in range(1 + int(rng.expovariate(1 / 1.5))):
+                branch = ctx.p_branch[index] if rng.random() < 0.85 else rng.randrange(ctx.branches)
+                started = _past_moment(ctx, rng, days=90)
+                ended = started + dt.timedelta(minutes=rng.randint(10, 120))
+                yield session(index, "", branch, started, ended)
+                # About one sign-on in seven is a visitor on a guest pass, with no patron.
+                if rng.random() < 0.15:
+                    started = _past_moment(ctx, rng, days=90)
+                    ended = started + dt.timedelta(minutes=rng.randint(10, 60))
+                    yield session(None, guest_pass(), rng.randrange(ctx.branches), started, ended)
+        # A few sessions are still going on right now.
+        active = [
+            i
+            for i, s in enumerate(ctx.p_status)
+            if s == Patron.Status.ACTIVE and ctx.p_group[i] == ADULT
+        ]
+        for branch in range(ctx.branches):
+            for _ in range(2):
+                started = ctx.now - dt.timedelta(minutes=rng.randint(5, 55))
+                if active and rng.random() < 0.7:
+                    yield session(active[rng.randrange(len(active))], "", branch, started, None)
+                else:
+                    yield session(None, guest_pass(), branch, started, None)
+
+    insert(ComputerSession, rows(), tracker=tracker, written=ctx.written)
+
+
+def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="reference")
+    older = [i for i, g in enumerate(ctx.p_group) if g != CHILD]
+    if not older:
+        return
+    channels = ReferenceInterview.Channel.values
+
+    def interviews():
+        # Many questions come from people who never give a card number.
+        for _ in range(max(5, ctx.patrons // 25)):
+            patron = older[rng.randrange(len(older))] if rng.random() < 0.7 else None
+            yield ReferenceInterview(
+                patron_id=ctx.patron_id(patron) if patron is not None else None,
+                branch_id=ctx.branch_ids[rng.randrange(ctx.branches)],
+                asked_at=_past_moment(ctx, rng, days=180),
+                channel=rng.choices(channels, weights=(55, 20, 15, 10))[0],
+                question=rng.choice(cw.REFERENCE_QUESTIONS),
+            )
+
+    insert(ReferenceInterview, interviews(), tracker=tracker, written=ctx.written)
+    statuses = InterlibraryLoanRequest.Status.values
+
+    def ill_requests():
+        for _ in range(max(3, ctx.patrons // 33)):
+            patron = older[rng.randrange(len(older))]
+            title, author = rng.choice(cw.ILL_TITLES)
+            requested = _past_moment(ctx, rng, days=180)
+            age = (ctx.now - requested).days
+            # Recent requests are still under way; old ones have gone back to the lender.
+            weights = (50, 30, 15, 0, 5) if age < 14 else (2, 5, 25, 60, 8)
+            yield InterlibraryLoanRequest(
+                patron_id=ctx.patron_id(patron),
+                title=title,
+                author=author,
+                lending_library=rng.choice(words.LENDING_LIBRARIES),
+                requested_at=requested,
+                status=rng.choices(statuses, weights=weights)[0],
+            )
+
+    insert(InterlibraryLoanRequest, ill_requests(), tracker=tracker, written=ctx.written)
+    subjects = [subject for _dewey, subject in cw.NONFICTION]
+
+    def searches():
+        for _ in range(max(10, ctx.patrons * 3 // 10)):
+            patron = older[rng.randrange(len(older))] if rng.random() < 0.6 else None
+            if rng.random() < 0.5:
+                query = rng.choice(subjects)
+            else:
+                query = f"{rng.choice(cw.ADJECTIVES)} {rng.choice(cw.NOUNS)}".lower()
+            yield SearchRecord(
+                patron_id=ctx.patron_id(patron) if patron is not None else None,
+                database=rng.choice(cw.SEARCH_DATABASES),
+                query=query,
+                searched_at=_past_moment(ctx, rng, days=90),
+            )
+
+    insert(SearchRecord, searches(), tracker=tracker, written=ctx.written)
+
+
+def write_camera_footage(*, ctx: Context, tracker: Tracker) -> None:
+    rng = sub_rng(seed=ctx.seed, phase="cameras")
+    first = next_id(CameraFootage)
+    footage: list[CameraFootage] = []
+
+    def clip(branch: int, camera: str, day: dt.date, retain_until: dt.date) -> None:
+        slug = camera.lower().replace("'", "").replace(" ", "-")
+        footage.append(
+            CameraFootage(
+                id=first + len(footage),
+                branch_id=ctx.branch_ids[branch],
+                camera=camera,
+                starts_at=at(day, 8 * 60 + 30, ctx.tz),
+                ends_at=at(day, 20 * 60 + 30, ctx.tz),
+                retain_until=retain_until,
+                storage_ref=f"vms://{ctx.branch_codes[branch]}/{slug}/{day.isoformat()}",
+            )
+        )
+
+    for branch in range(ctx.branches):
+        cameras = words.CAMERAS if branch == 0 else words.CAMERAS[:3]
+        for camera in cameras:
+            for days_ago in range(1, FOOTAGE_DAYS + 1):
+                day = ctx.today - dt.timedelta(days=days_ago)
+                clip(branch, camera, day, day + dt.timedelta(days=FOOTAGE_DAYS))
+    # Older footage survives only where an incident put it on hold, naming who was seen.
+    incidents = []
+    adults = [i for i, g in enumerate(ctx.p_group) if g == ADULT]
+    for _ in range(min(3, ctx.branches * 2)):
+        branch = rng.randrange(ctx.branches)
+        day = ctx.today - dt.timedelta(days=rng.randint(FOOTAGE_DAYS + 5, 200))
+        clip(
+            branch, rng.choice(words.CAMERAS[:3]), day, day + dt.timedelta(days=INCIDENT_HOLD_DAYS)
+        )
+        seen = rng.sample(adults, min(len(adults), rng.randint(1, 2)))
+        incidents.extend((footage[-1].id, ctx.patron_id(index)) for index in seen)
+    insert(CameraFootage, footage, tracker=tracker, written=ctx.written)
+    through = CameraFootage.identified_patrons.through
+    insert(
+        through,
+        (through(camerafootage_id=f, patron_id=p) for f, p in incidents),
+        tracker=tracker,
+        written=ctx.written,
+    )
