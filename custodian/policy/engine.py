@@ -1,0 +1,306 @@
+"""The engine: a contract request in, a contract decision out, by one Cedar batch.
+
+Nothing in this module knows any library's rules. It turns the request into a Cedar
+principal, asks Cedar one `release` question per requested field and one `procedure`
+question for the request as a whole, and assembles what the satisfied rules say.
+"""
+
+import json
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import cedarpy
+
+from custodian.policy.errors import ProfileError, RequestError
+from custodian.policy.explain import explanation
+from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
+from custodian.policy.validation import check_request
+from custodian.policy.vocabulary import (
+    FIELDS,
+    KINDS,
+    OBLIGATION_ORDER,
+    REQUESTER_GROUPS,
+    REVEALS_TITLES,
+    field_group,
+    groups_of_kind,
+)
+
+SHIPPED_PROFILES = PACKAGE_DIR / "profiles"
+EXTRA_PROFILES_ENV = "CUSTODIAN_POLICY_PROFILES"
+PRINCIPAL = {"type": "Requester", "id": "asking"}
+REFERRAL_RANK = {None: 0, "branch_manager": 1, "director": 2}
+
+try:  # The raw batch call skips cedarpy's per-result JSON parsing and object building.
+    from cedarpy import _internal
+
+    _raw_batch = _internal.is_authorized_batch
+except (ImportError, AttributeError):  # pragma: no cover - older or newer cedarpy
+    _raw_batch = None
+
+_REASONS = re.compile(r'"reason":\[([^\]]*)\]')
+_POLICY_ID = re.compile(r'"([^"]+)"')
+
+
+def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, list[str]]]:
+    """(allowed, ids of the determining policies) for each Cedar request, in order.
+
+    `entities` is cedarpy's internal handle (what `Entities.with_added_json_str` wraps).
+    """
+    if _raw_batch is not None:
+        out = []
+        for raw in _raw_batch(requests, policies, entities, None, False):
+            found = _REASONS.search(raw)
+            reasons = _POLICY_ID.findall(found.group(1)) if found else []
+            out.append(('"decision":"Allow"' in raw, reasons))
+        return out
+    handle = cedarpy.Entities(entities)  # pragma: no cover
+    results = cedarpy.is_authorized_batch(requests, policies, handle)  # pragma: no cover
+    return [(r.allowed, list(r.diagnostics.reasons)) for r in results]  # pragma: no cover
+
+
+def _base_entities() -> cedarpy.Entities:
+    """The parts of the world every request shares: kinds, groups, fields, the request."""
+    entities = [
+        {"uid": {"type": "RequesterGroup", "id": group}, "attrs": {}, "parents": []}
+        for group in REQUESTER_GROUPS
+    ]
+    for kind in KINDS:
+        entities.append(
+            {
+                "uid": {"type": "RequesterKind", "id": kind},
+                "attrs": {},
+                "parents": [{"type": "RequesterGroup", "id": g} for g in groups_of_kind(kind)],
+            }
+        )
+    for group in ("registration", "circulation", "charges", "use"):
+        entities.append({"uid": {"type": "FieldGroup", "id": group}, "attrs": {}, "parents": []})
+    for name in FIELDS:
+        entities.append(
+            {
+                "uid": {"type": "Field", "id": name},
+                "attrs": {
+                    "name": name,
+                    "category": name.split(".", 1)[0],
+                    "reveals_titles": name in REVEALS_TITLES,
+                },
+                "parents": [{"type": "FieldGroup", "id": field_group(name)}],
+            }
+        )
+    entities.append({"uid": {"type": "Request", "id": "request"}, "attrs": {}, "parents": []})
+    return cedarpy.Entities.from_json_str(json.dumps(entities))
+
+
+_RELEASE_QUESTIONS = {
+    name: {
+        "principal": PRINCIPAL,
+        "action": {"type": "Action", "id": "release"},
+        "resource": {"type": "Field", "id": name},
+    }
+    for name in FIELDS
+}
+_PROCEDURE_QUESTION = {
+    "principal": PRINCIPAL,
+    "action": {"type": "Action", "id": "procedure"},
+    "resource": {"type": "Request", "id": "request"},
+}
+
+
+def principal_entity(profile: Profile, request: dict) -> str:
+    """The requester and every circumstance of the request, as one Cedar entity (JSON).
+
+    Every attribute is always present (no nulls): "none", false and -1 stand for absent,
+    so rules never need `has` checks.
+    """
+    requester = request["requester"]
+    kind = requester["kind"]
+    age = (request.get("patron") or {}).get("age")
+    inst = request.get("instrument")
+    review = request.get("review")
+    if inst:
+        type_ = inst["type"]
+        signed_by = inst.get("signed_by") or "none"
+        court = inst.get("court") or "none"
+        instrument = {
+            "type": type_,
+            "signed_by": signed_by,
+            "court": court,
+            "scope": inst.get("scope", []),
+            "nondisclosure": inst.get("nondisclosure", False),
+            "classes": profile.instrument_classes(type_=type_, signed_by=signed_by, court=court),
+        }
+    else:
+        instrument = {
+            "type": "none",
+            "signed_by": "none",
+            "court": "none",
+            "scope": [],
+            "nondisclosure": False,
+            "classes": [],
+        }
+    attrs = {
+        "kind": kind,
+        "channel": request["channel"],
+        "evidence": request.get("evidence", []),
+        "financially_responsible": requester.get("financially_responsible", False),
+        "authorization_scope": requester.get("authorization_scope", []),
+        "patron": {
+            "age_known": age is not None,
+            "age": -1 if age is None else age,
+            "age_band": profile.age_band(age),
+        },
+        "purpose": request.get("purpose") or "none",
+        "has_instrument": bool(inst),
+        "instrument": instrument,
+        "has_review": bool(review),
+        "review": {
+            "by": review["by"] if review else "none",
+            "instrument_valid": bool(review and review.get("instrument_valid")),
+            "counsel_consulted": bool(review and review.get("counsel_consulted")),
+            "board_consulted": bool(review and review.get("board_consulted")),
+            "emergency_confirmed": bool(review and review.get("emergency_confirmed")),
+        },
+    }
+    return json.dumps(
+        [
+            {
+                "uid": PRINCIPAL,
+                "attrs": attrs,
+                "parents": [{"type": "RequesterKind", "id": kind}],
+            }
+        ]
+    )
+
+
+class Engine:
+    """Every loaded profile, parsed once; `decide` answers requests against them."""
+
+    def __init__(self, profile_dirs: list[Path] | None = None, *, cache_size: int = 4096):
+        self.profiles: dict[str, Profile] = {}
+        self._base = _base_entities()
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self.cache_size = cache_size
+        for folder in profile_dirs if profile_dirs is not None else default_profile_dirs():
+            self.add_profile(folder)
+
+    def add_profile(self, folder: Path | str) -> Profile:
+        profile = load_profile(folder)
+        if profile.name in self.profiles and self.profiles[profile.name].folder != Path(folder):
+            raise ProfileError(f"a profile named {profile.name!r} is already loaded", path=folder)
+        self.profiles[profile.name] = profile
+        self._cache.clear()
+        return profile
+
+    def profile(self, name: str) -> Profile:
+        try:
+            return self.profiles[name]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles))
+            raise RequestError(f"unknown profile {name!r} (known: {known})") from None
+
+    def decide(self, request: dict) -> dict:
+        """The decision for one request (see shared/contract); RequestError if malformed."""
+        if self.cache_size:
+            try:
+                key = json.dumps(request, sort_keys=True, separators=(",", ":"))
+            except (TypeError, ValueError):
+                key = None
+            hit = self._cache.get(key) if key else None
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return _copy(hit)
+        check_request(request)
+        decision = self._decide(self.profile(request["profile"]), request)
+        if self.cache_size and key:
+            self._cache[key] = decision
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return _copy(decision)
+        return decision
+
+    def _decide(self, profile: Profile, request: dict) -> dict:
+        entities = self._base._inner.with_added_json_str(principal_entity(profile, request), None)
+        requested = request["requested"]
+        questions = [_RELEASE_QUESTIONS[name] for name in requested]
+        questions.append(_PROCEDURE_QUESTION)
+        answers = _authorize(questions, profile.policies, entities)
+        rules = profile.rules
+        release, withhold, cited = [], [], set()
+        for name, (allowed, reasons) in zip(requested, answers, strict=False):
+            (release if allowed else withhold).append(name)
+            cited.update(reasons)
+        obligations, refer_to = set(), None
+        for pid in answers[-1][1]:
+            rule = rules[pid]
+            obligations.update(rule.obligations)
+            if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
+                refer_to = rule.refer_to
+            cited.add(pid)
+        if not withhold:
+            refer_to = None
+        if not withhold:
+            outcome = "release"
+        elif release:
+            outcome = "partial_release"
+        else:
+            outcome = "refer" if refer_to else "deny"
+        return {
+            "profile": profile.name,
+            "policy_version": profile.policy_version,
+            "outcome": outcome,
+            "release": release,
+            "withhold": withhold,
+            "refer_to": refer_to,
+            "obligations": sorted(obligations, key=OBLIGATION_ORDER.__getitem__),
+            "citations": _citations(profile, cited),
+            "explanation": explanation(
+                request=request,
+                outcome=outcome,
+                release=release,
+                withhold=withhold,
+                refer_to=refer_to,
+            ),
+        }
+
+
+def _citations(profile: Profile, policy_ids: set[str]) -> list[dict]:
+    clauses = {profile.rules[pid].clause for pid in policy_ids}
+    ordered = sorted(clauses, key=profile.clause_rank.__getitem__)
+    return [{"clause": c, "text": profile.clauses[c].text} for c in ordered]
+
+
+def _copy(decision: dict) -> dict:
+    # Callers may change what they get back; the cached decision must not change with it.
+    copy = dict(decision)
+    for key in ("release", "withhold", "obligations", "citations"):
+        copy[key] = list(decision[key])
+    return copy
+
+
+def default_profile_dirs() -> list[Path]:
+    dirs = sorted(
+        p for p in SHIPPED_PROFILES.iterdir() if p.is_dir() and not p.name.startswith("_")
+    )
+    for extra in filter(None, os.environ.get(EXTRA_PROFILES_ENV, "").split(os.pathsep)):
+        folder = Path(extra)
+        if (folder / "profile.toml").is_file():
+            dirs.append(folder)
+        else:
+            dirs.extend(sorted(p for p in folder.iterdir() if (p / "profile.toml").is_file()))
+    return dirs
+
+
+_engine: Engine | None = None
+
+
+def get_engine() -> Engine:
+    """The process-wide engine, with every profile parsed once."""
+    global _engine
+    if _engine is None:
+        _engine = Engine()
+    return _engine
+
+
+def decide(request: dict) -> dict:
+    return get_engine().decide(request)
