@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from custodian.circulation._common import lock, resolve_now
 from custodian.circulation.errors import (
@@ -225,7 +226,7 @@ def record_camera_footage(
         raise InvalidTimeWindow()
     if not camera or not storage_ref:
         raise InvalidRecord("Name the camera and where the recording is stored.")
-    if retain_until < starts_at.date():
+    if retain_until < timezone.localdate(starts_at):
         raise InvalidRecord("Footage cannot be due for deletion before it was recorded.")
     with transaction.atomic():
         footage = CameraFootage.objects.create(

@@ -4,18 +4,21 @@ transactional_db: every thread commits for real, so the database (not the test's
 transaction) decides who wins. Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
 """
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection, connections
 
-from custodian.circulation import loans
-from custodian.circulation.errors import ItemAlreadyOnLoan
-from custodian.circulation.services import check_in, check_out
-from custodian.records.models import CirculationCount, Item, Loan, Patron
-from tests.records.factories import NOW, make_branch, make_item, make_patron
+from custodian.circulation import library_use, loans
+from custodian.circulation.errors import ItemAlreadyOnLoan, RoomUnavailable
+from custodian.circulation.services import book_room, check_in, check_out
+from custodian.records.models import CirculationCount, Item, Loan, Patron, RoomBooking
+from tests.records.factories import NOW, make_branch, make_item, make_patron, make_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+HOUR = dt.timedelta(hours=1)
 
 
 def race(workers, *, timeout=60):
@@ -131,3 +134,48 @@ def test_without_the_row_lock_the_unique_constraint_still_decides(monkeypatch):
     assert len(won) == 1
     assert len(lost) == 1 and isinstance(lost[0], ItemAlreadyOnLoan), lost
     assert Loan.objects.filter(item_id=item.pk).count() == 1
+
+
+def booker(room, patron, start, end):
+    return lambda: book_room(room=room, patron=patron, starts_at=start, ends_at=end)
+
+
+def test_two_desks_booking_one_room_at_once():
+    room = make_room()
+    a, b = make_patron(), make_patron()
+    results = race(
+        [
+            booker(room, a, NOW, NOW + 2 * HOUR),
+            booker(room, b, NOW + HOUR, NOW + 3 * HOUR),
+        ]
+    )
+    assert sum(isinstance(r, RoomBooking) for r in results) == 1
+    assert [type(r) for r in results if not isinstance(r, RoomBooking)] == [RoomUnavailable]
+    assert RoomBooking.objects.filter(room=room).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks and concurrent writers: SQLite serialises whole transactions",
+)
+def test_without_the_room_lock_the_exclusion_constraint_still_decides(monkeypatch):
+    room = make_room()
+    a, b = make_patron(), make_patron()
+    both_locked = threading.Barrier(2)
+
+    def no_lock_then_wait(model, pk):
+        row = model.objects.get(pk=pk)
+        both_locked.wait(timeout=30)  # both desks go on to check for overlaps together
+        return row
+
+    monkeypatch.setattr(library_use, "lock", no_lock_then_wait)
+
+    results = race(
+        [
+            booker(room, a, NOW, NOW + 2 * HOUR),
+            booker(room, b, NOW + HOUR, NOW + 3 * HOUR),
+        ]
+    )
+    assert sum(isinstance(r, RoomBooking) for r in results) == 1
+    assert [type(r) for r in results if not isinstance(r, RoomBooking)] == [RoomUnavailable]
+    assert RoomBooking.objects.filter(room=room).count() == 1
