@@ -1,0 +1,1 @@
+"""The JSON API under /api/ (django-ninja). `custodian.api.main.api` is mounted in urls.py."""

@@ -330,8 +330,13 @@ def _citation_text(decision: dict, obligation: str) -> tuple[str, str]:
             return c.get("clause", ""), c.get("text", "")
         if obligation in (c.get("obligations") or []):
             return c.get("clause", ""), c.get("text", "")
-    if len(cites) == 1:
-        return cites[0].get("clause", ""), cites[0].get("text", "")
+    by_clause = {c.get("clause"): c for c in cites}
+    for hint in vocab.OBLIGATION_CLAUSE_HINTS.get(obligation, []):
+        if hint in by_clause:
+            return hint, by_clause[hint].get("text", "")
+    real = [c for c in cites if not str(c.get("clause", "")).startswith("contract.")]
+    if len(real) == 1:
+        return real[0].get("clause", ""), real[0].get("text", "")
     return "", ""
 
 
@@ -616,7 +621,9 @@ def review(*, user, case: Case, instrument_valid: bool | None, counsel_consulted
         if outcome in ("release", "partial_release") and decision.get("release"):
             case.status = Case.Status.APPROVED
         elif outcome == "deny":
-            case.status, case.closed_at = Case.Status.DECLINED, timezone.now()
+            # Declined on this review; the case stays open to a further review (e.g. after
+            # the board is consulted) until it is closed or decided in writing.
+            case.status = Case.Status.DECLINED
         else:
             case.status = Case.Status.OPEN
             if outcome == "refer" and decision.get("refer_to") == "director" and case.assigned_role != "director":

@@ -183,8 +183,6 @@ def test_jackson_subpoena_through_director_and_board_to_scoped_package(door, sta
         assert r1.outcome == "deny"
         case.refresh_from_db()
         assert case.status == "declined"
-    case.status, case.closed_at = "open", None
-    case.save()
     with override_settings(CUSTODIAN_PROFILE="jackson-county"):
         r2 = services.review(user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True,
                              board_consulted=True)

@@ -1,0 +1,379 @@
+"""Disclosure screens: intake at the desk, the decision, cases, review, release, reports.
+
+Thin: each view reads a form and calls `custodian.disclosure.services`, which checks the
+role, audits every attempt and reads patron data only through the door.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from custodian.disclosure import forms, gateways, pdf, selectors, services, vocab
+from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
+
+CASE_ROLES = ("desk", "branch_manager", "director", "designee")
+BOARD_ROLES = ("director", "designee", "auditor")
+
+
+def _forbidden(request, message):
+    response = render(request, "disclosure/refused.html", {"message": message}, status=403)
+    return response
+
+
+def roles(*allowed):
+    """Signed-in staff in one of `allowed` roles; anyone else is refused and audited."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def guarded(request, *args, **kwargs):
+            if services.role_of(request.user) not in allowed:
+                gateways.audit(user=request.user, action=f"disclosure.{view.__name__}", outcome="refused")
+                return _forbidden(request, "Your role does not open this screen. The attempt has been recorded.")
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except Forbidden as exc:
+                return _forbidden(request, exc.message + " The attempt has been recorded.")
+
+        return guarded
+
+    return decorator
+
+
+def _back(case):
+    return redirect("disclosure:case", ref=case.ref)
+
+
+def _flash_error(request, exc: DisclosureError):
+    messages.error(request, exc.message)
+
+
+# ---------------------------------------------------------------- intake and decision
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("card_number")
+@roles(*services.INTAKE_ROLES)
+def intake(request):
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screen = services.intake(user=request.user, data=form.to_intake(),
+                                     scan=form.cleaned_data.get("scan"))
+        except Forbidden:
+            raise
+        except DisclosureError as exc:
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            if screen.sealed:
+                # Shown once, to the person who received the order; never listed again
+                # for anyone but the director and designees.
+                return render(request, "disclosure/decision.html", _decision_context(request, screen, once=True))
+            return redirect("disclosure:request", ref=screen.request.ref)
+    return render(request, "disclosure/intake.html", {"form": form, "profile": gateways.profile_name()},
+                  status=400 if form.errors else 200)
+
+
+def _decision_context(request, screen, once=False):
+    d = screen.decision
+    return {
+        "screen": screen,
+        "req": screen.request,
+        "decision": d,
+        "once": once,
+        "outcome_label": vocab.OUTCOMES.get(d["outcome"], d["outcome"]),
+        "released": [(f, vocab.FIELDS.get(f, f)) for f in d.get("release", [])],
+        "withheld": [(f, vocab.FIELDS.get(f, f)) for f in d.get("withhold", [])],
+        "can_tick": not once,
+    }
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def request_detail(request, ref):
+    req = services.get_request(request.user, ref)
+    screen = services.desk_screen(user=request.user, req=req)
+    return render(request, "disclosure/decision.html", _decision_context(request, screen))
+
+
+@require_POST
+@roles(*CASE_ROLES)
+def checklist(request):
+    form = forms.ChecklistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That checklist change could not be read.")
+        return redirect("disclosure:cases")
+    try:
+        item = services.set_checklist_item(user=request.user, item_id=form.cleaned_data["item"],
+                                           done=form.cleaned_data["done"], note=form.cleaned_data["note"])
+    except (Forbidden, NotFound):
+        raise
+    except DisclosureError as exc:
+        messages.error(request, exc.message)
+        return redirect("disclosure:cases")
+    messages.success(request, "Checklist updated.")
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/disclosure/"):
+        return redirect(nxt)
+    return redirect("disclosure:request", ref=item.request.ref)
+
+
+# ---------------------------------------------------------------- cases
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def case_list(request):
+    status = request.GET.get("status") or None
+    if status not in (None, "open", "approved", "released", "declined", "closed"):
+        status = None
+    cases = list(selectors.cases_for(request.user, status=status)[:200])
+    gateways.audit(user=request.user, action="disclosure.case_list", outcome="allowed")
+    return render(request, "disclosure/case_list.html", {
+        "cases": cases, "status": status or "",
+        "queue": list(selectors.my_queue(request.user)[:100]),
+        "reminders": selectors.reminders(request.user),
+        "kinds": vocab.REQUESTER_KINDS, "instruments": vocab.INSTRUMENT_TYPES,
+    })
+
+
+def _case_context(request, case):
+    user = request.user
+    req = case.request
+    role = services.role_of(user)
+    custodian = role in services.CUSTODIAN_ROLES
+    manager_case = role == "branch_manager" and case.assigned_role == "branch_manager" and not case.sealed
+    allowed = services.releasable_fields(case)
+    try:
+        counsel = case.counsel_review
+    except Exception:  # noqa: BLE001 - no counsel review on this case
+        counsel = None
+    screen = services.desk_screen(user=user, req=req)
+    return {
+        "case": case, "req": req, "screen": screen,
+        "decision": case.decision,
+        "outcome_label": vocab.OUTCOMES.get(case.decision["outcome"], case.decision["outcome"]),
+        "events": list(case.events.select_related("actor")),
+        "reviews": list(case.reviews.select_related("by")),
+        "written": list(case.written_decisions.select_related("by")),
+        "releases": list(case.releases.select_related("by")),
+        "costs": list(case.costs.all()),
+        "counsel": counsel,
+        "invoice": services.invoice(case) if case.cost_recovery else None,
+        "can_review": (custodian or manager_case) and case.status not in ("released", "closed"),
+        "can_decide": custodian,
+        "can_release": services.can_release(user, case) and case.status == "approved",
+        "can_cost": (custodian or manager_case) and case.cost_recovery,
+        "can_unseal": role == "director" and case.sealed,
+        "can_close": (custodian or manager_case) and case.closed_at is None,
+        "written_required": services.written_decision_required(case),
+        "review_form": forms.ReviewForm(),
+        "decision_form": forms.WrittenDecisionForm(),
+        "release_form": forms.ReleaseForm(allowed=allowed, initial={
+            "date_from": req.instrument_date_from, "date_to": req.instrument_date_to}),
+        "cost_form": forms.CostForm(initial={"hourly_rate": Decimal(services.hourly_rate_cents()) / 100}),
+        "counsel_form": forms.CounselReviewForm(),
+        "note_form": forms.NoteForm(),
+        "reason_form": forms.ReasonForm(),
+        "fields_label": vocab.FIELDS,
+        "instrument_label": vocab.INSTRUMENT_TYPES.get(req.instrument_type, ""),
+        "kind_label": vocab.REQUESTER_KINDS.get(req.requester_kind, ""),
+        "channel_label": vocab.CHANNELS.get(req.channel, ""),
+        "officer_procedure": services.uses_officer_checklist(req),
+    }
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def case_detail(request, ref):
+    case = services.get_case(request.user, ref)
+    return render(request, "disclosure/case.html", _case_context(request, case))
+
+
+def _case_post(action):
+    """A POST on a case: fetch it (role-checked, audited), run `action`, go back to it."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def view(request, ref):
+            case = services.get_case(request.user, ref, action=f"disclosure.{fn.__name__}")
+            try:
+                fn(request, case)
+            except (Forbidden, NotFound):
+                raise
+            except DisclosureError as exc:
+                _flash_error(request, exc)
+            return _back(case)
+
+        return require_POST(roles(*CASE_ROLES)(view))
+
+    return decorator
+
+
+def _form_or_error(form):
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".strip(": ")
+                           for k, v in form.errors.items())
+        raise DisclosureError(f"Please correct the form — {errors}")
+    return form.cleaned_data
+
+
+@_case_post("note")
+def case_note(request, case):
+    d = _form_or_error(forms.NoteForm(request.POST))
+    services.add_note(user=request.user, case=case, note=d["note"])
+    messages.success(request, "Note added to the timeline.")
+
+
+@_case_post("review")
+def case_review(request, case):
+    form = forms.ReviewForm(request.POST)
+    d = _form_or_error(form)
+    rv = services.review(user=request.user, case=case, instrument_valid=form.valid_value(),
+                         counsel_consulted=d["counsel_consulted"], board_consulted=d["board_consulted"],
+                         emergency_confirmed=d["emergency_confirmed"], notes=d["notes"])
+    messages.success(request, f"Review recorded. The policy engine now says: {vocab.OUTCOMES[rv.outcome]}.")
+
+
+@_case_post("written_decision")
+def case_decision(request, case):
+    d = _form_or_error(forms.WrittenDecisionForm(request.POST))
+    services.write_decision(user=request.user, case=case, disclose=d["disclose"], text=d["text"], basis=d["basis"])
+    messages.success(request, "Written decision recorded.")
+
+
+@_case_post("release")
+def case_release(request, case):
+    d = _form_or_error(forms.ReleaseForm(request.POST, allowed=services.releasable_fields(case)))
+    rel = services.release(user=request.user, case=case, handed_to=d["handed_to"], fields=d["fields"],
+                           date_from=d["date_from"], date_to=d["date_to"])
+    messages.success(request, f"Disclosure package {rel.ref} produced and handed to {rel.handed_to}.")
+
+
+@_case_post("cost")
+def case_cost(request, case):
+    d = _form_or_error(forms.CostForm(request.POST))
+    rate = int(d["hourly_rate"] * 100) if d.get("hourly_rate") is not None else None
+    services.add_cost(user=request.user, case=case, description=d["description"],
+                      staff_minutes=d["staff_minutes"], hourly_rate_cents=rate)
+    messages.success(request, "Staff time recorded.")
+
+
+@_case_post("counsel_review")
+def case_counsel(request, case):
+    d = _form_or_error(forms.CounselReviewForm(request.POST))
+    services.record_counsel_review(user=request.user, case=case, counsel_name=d["counsel_name"],
+                                   conclusion=d["conclusion"])
+    messages.success(request, "Counsel's review recorded.")
+
+
+@_case_post("unseal")
+def case_unseal(request, case):
+    d = _form_or_error(forms.ReasonForm(request.POST))
+    services.unseal(user=request.user, case=case, reason=d["reason"])
+    messages.success(request, "The case is unsealed.")
+
+
+@_case_post("close")
+def case_close(request, case):
+    d = _form_or_error(forms.ReasonForm(request.POST))
+    services.close_case(user=request.user, case=case, note=d["reason"])
+    messages.success(request, "Case closed.")
+
+
+# ---------------------------------------------------------------- files and reports
+
+
+def _file(field, filename, content_type):
+    field.open("rb")
+    return FileResponse(field, content_type=content_type, as_attachment=False, filename=filename)
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def case_scan(request, ref):
+    case = services.get_case(request.user, ref, action="disclosure.scan")
+    if not case.request.scan:
+        raise Http404("No scan")
+    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
+           "image/tiff": "tif", "image/webp": "webp"}.get(case.request.scan_content_type, "bin")
+    return _file(case.request.scan, f"document-{case.ref}.{ext}", case.request.scan_content_type)
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def release_file(request, ref, release_ref, kind):
+    case = services.get_case(request.user, ref, action="disclosure.package")
+    rel = case.releases.filter(ref=release_ref).first()
+    if rel is None or kind not in ("pdf", "json"):
+        raise Http404("No such package")
+    if kind == "pdf":
+        return _file(rel.pdf, f"package-{rel.ref}.pdf", "application/pdf")
+    return _file(rel.json, f"package-{rel.ref}.json", "application/json")
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def incident_report(request, ref):
+    case = services.get_case(request.user, ref, action="disclosure.incident_report")
+    report = services.incident_report(case)
+    if request.GET.get("format") == "pdf":
+        resp = HttpResponse(pdf.incident_pdf(report), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="incident-{case.ref}.pdf"'
+        return resp
+    return render(request, "disclosure/incident_report.html", {**report, "printed_at": timezone.now()})
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def invoice(request, ref):
+    case = services.get_case(request.user, ref, action="disclosure.invoice")
+    if not case.cost_recovery:
+        raise Http404("No invoice: the requester does not bear costs in this case.")
+    inv = services.invoice(case)
+    if request.GET.get("format") == "pdf":
+        resp = HttpResponse(pdf.invoice_pdf(inv), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="invoice-{case.ref}.pdf"'
+        return resp
+    return render(request, "disclosure/invoice.html", {"inv": inv, "case": case,
+                                                       "total": Decimal(inv["total_cents"]) / 100})
+
+
+@require_GET
+@roles(*BOARD_ROLES)
+def board(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 1900), 9999)
+    report = selectors.transparency(year)
+    gateways.audit(user=request.user, action="disclosure.transparency", outcome="allowed")
+    return render(request, "disclosure/board.html", {
+        "report": report, "year": year, "kinds": vocab.REQUESTER_KINDS, "instruments": vocab.INSTRUMENT_TYPES,
+        "outcomes": vocab.OUTCOMES, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+    })
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def home(request):
+    return redirect(reverse("disclosure:cases") if services.role_of(request.user) != "desk"
+                    else reverse("disclosure:intake"))
+
+
