@@ -7,6 +7,7 @@ standard error naming the problem (and, with --jsonl, the input line).
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -120,7 +121,7 @@ def show(name: str = typer.Argument(..., help="Profile name, e.g. westchester.")
 
 
 @policy_app.command("check")
-def check(folder: Path = typer.Argument(..., help="A library's profile folder.")) -> None:
+def check(folder: Annotated[Path, typer.Argument(help="A library's profile folder.")]) -> None:
     """Validate a library's own profile folder (TOML, clauses, Cedar rules, schema)."""
     from custodian.policy.profile import load_profile
 

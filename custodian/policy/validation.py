@@ -8,6 +8,7 @@ either finds the problem and names it, or (if the quick check was merely cautiou
 the request through.
 """
 
+import json
 from functools import cache
 
 from jsonschema import Draft202012Validator
@@ -161,12 +162,36 @@ def describe(error) -> str:
         if where.startswith("requested") or where.endswith("scope") or "scope/" in where:
             return f"unknown field {value!r} at {where}"
         return f"{where or 'request'}: {value!r} is not one of the allowed values"
+    plain = {
+        "type": f"must be {_kind(error.validator_value)}, not {_short(value)}",
+        "minItems": "must name at least one field",
+        "uniqueItems": "must not repeat an entry",
+        "minimum": f"must be at least {error.validator_value}",
+        "maximum": f"must be at most {error.validator_value}",
+        "minLength": "must not be empty",
+    }
+    if error.validator in plain:
+        return f"{where or 'request'}: {plain[error.validator]}"
     message = " ".join(error.message.split())
     if len(message) > 160:
         message = message[:157] + "..."
     return f"{where}: {message}" if where else f"request: {message}"
 
 
+def _kind(expected) -> str:
+    names = {
+        "object": "an object",
+        "array": "a list",
+        "string": "a string",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "null": "null",
+    }
+    if isinstance(expected, list):
+        return " or ".join(names.get(e, e) for e in expected)
+    return names.get(expected, expected)
+
+
 def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    text = json.dumps(value) if not isinstance(value, (set, tuple)) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

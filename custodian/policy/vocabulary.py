@@ -157,3 +157,32 @@ def expand_fields(patterns: list[str]) -> list[str]:
         else:
             raise KeyError(pattern)
     return [f for f in FIELDS if f in chosen]
+
+
+# What staff must do, in the words of the contract's obligations table.
+OBLIGATION_LABELS = {
+    "explain_policy": "explain the policy's terms to the requester",
+    "notify_director": "tell the director (or designee) as soon as possible",
+    "record_officer_credentials": "ask for and note the officer's name and badge number",
+    "record_purpose": "ask the officer the purpose of the visit and note the answer",
+    "copy_documents": "copy every document the requester provides",
+    "state_no_voluntary_consent": "say the library does not voluntarily consent to access",
+    "limit_to_face_of_order": "provide only what the document names on its face",
+    "consult_director_before_release": "where reasonable, consult the director before answering",
+    "nondisclosure": "tell no one outside the library's administration of the document or what was produced",
+    "forward_to_director": "send the written request (scanned) to the director for review",
+    "ask_response_address": "ask to whom the library's response should be sent",
+    "no_participation_in_custody": "give no information and take no part in serving or seizing a person",
+    "document_officer_actions": "document what the officer does on the premises",
+    "incident_report": "complete an incident report for the director",
+    "document_decision_basis": "the director records what supported the decision",
+    "request_written_request": "ask the officer for a formal written request",
+    "consult_counsel": "the decision involves legal counsel",
+    "consult_board": "the director confers with the library board before deciding",
+    "written_decision": "the director issues a written decision",
+    "requester_bears_costs": "the requester pays the library's costs of responding",
+    "verify_photo_id": "see current legal photo identification before answering",
+    "post_hoc_counsel_review": "counsel reviews the emergency release afterwards",
+    "private_location": "make the call from a private area, not the front desk",
+    "no_titles_in_message": "a message left for the patron names no titles",
+}

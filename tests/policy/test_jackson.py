@@ -18,7 +18,12 @@ def test_jackson_II_2__public_and_media_get_nothing_state_law_protects():
 
 
 def test_jackson_II_2__patriot_act_order_brings_secrecy():
-    d = ask(P, "law_enforcement", ["loans.titles"], instrument=doc("fisa_order", ["loans.titles"], court="fisa"))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=doc("fisa_order", ["loans.titles"], court="fisa"),
+    )
     assert "nondisclosure" in d["obligations"] and d["release"] == []
 
 
@@ -26,8 +31,13 @@ def test_jackson_II_2__civil_case_subpoena_released_after_director_and_board():
     inst = doc("subpoena", ["loans.titles"], signed_by="clerk")
     at_desk = ask(P, "attorney", ["loans.titles"], instrument=inst)
     assert at_desk["outcome"] == "refer" and "consult_board" in at_desk["obligations"]
-    reviewed = ask(P, "attorney", ["loans.titles"], instrument=inst,
-                   review=review(instrument_valid=True, board_consulted=True))
+    reviewed = ask(
+        P,
+        "attorney",
+        ["loans.titles"],
+        instrument=inst,
+        review=review(instrument_valid=True, board_consulted=True),
+    )
     assert reviewed["release"] == ["loans.titles"] and "II ¶2" in clauses(reviewed)
 
 
@@ -38,8 +48,12 @@ def test_jackson_III__III_4__what_is_gathered_is_withheld_from_third_parties():
 
 
 def test_jackson_III_2__contractor_gets_account_data_not_reading_history():
-    d = ask(P, "vendor", ["registration.email", "overdue.titles", "history.titles", "searches.records"],
-            purpose="library_business")
+    d = ask(
+        P,
+        "vendor",
+        ["registration.email", "overdue.titles", "history.titles", "searches.records"],
+        purpose="library_business",
+    )
     assert d["release"] == ["registration.email", "overdue.titles"]
     assert "III ¶2" in clauses(d)
 
@@ -50,19 +64,27 @@ def test_jackson_III_2__spouse_without_authorisation_is_denied():
 
 
 def test_jackson_III_3__VII__camera_footage_goes_to_police_when_library_reports_a_crime():
-    d = ask(P, "law_enforcement", ["video.records", "registration.name", "loans.titles"],
-            purpose="report_illegal_activity")
+    d = ask(
+        P,
+        "law_enforcement",
+        ["video.records", "registration.name", "loans.titles"],
+        purpose="report_illegal_activity",
+    )
     assert d["release"] == ["video.records", "registration.name"]
     assert "VII" in clauses(d)
 
 
 def test_jackson_VII__staff_review_computer_logs_when_violation_suspected():
-    d = ask(P, "staff", ["computer.records", "registration.name"], purpose="report_illegal_activity")
+    d = ask(
+        P, "staff", ["computer.records", "registration.name"], purpose="report_illegal_activity"
+    )
     assert d["outcome"] == "release" and clauses(d) == ["VII"]
 
 
 def test_jackson_IV_a__IV_b__patron_with_pin_online_sees_own_records():
-    d = ask(P, "patron", ["registration.address", "history.titles"], channel="online", evidence=["pin"])
+    d = ask(
+        P, "patron", ["registration.address", "history.titles"], channel="online", evidence=["pin"]
+    )
     assert d["outcome"] == "release" and "IV.b" in clauses(d)
     assert get_engine().profile(P).clauses["IV.a"].kind == "informational"
 
@@ -73,7 +95,13 @@ def test_jackson_IV_b__patron_without_identification_is_referred_to_director():
 
 
 def test_jackson_IV_c__guardian_of_sixteen_year_old_with_card_sees_titles():
-    d = ask(P, "guardian", ["loans.titles", "overdue.titles", "loans.count"], evidence=["library_card"], age=16)
+    d = ask(
+        P,
+        "guardian",
+        ["loans.titles", "overdue.titles", "loans.count"],
+        evidence=["library_card"],
+        age=16,
+    )
     assert d["outcome"] == "release" and clauses(d) == ["IV.c"]
 
 
@@ -111,22 +139,41 @@ def test_jackson_VIII__complaints_go_to_the_director_informational():
 
 def test_jackson_VIII_2__court_subpoena_found_valid_with_board_is_released_within_scope():
     inst = doc("subpoena", ["loans.titles"], signed_by="clerk")
-    no_board = ask(P, "law_enforcement", ["loans.titles"], instrument=inst,
-                   review=review(instrument_valid=True))
+    no_board = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=inst,
+        review=review(instrument_valid=True),
+    )
     assert no_board["release"] == []
-    d = ask(P, "law_enforcement", ["loans.titles", "registration.phone"], instrument=inst,
-            review=review(instrument_valid=True, board_consulted=True))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles", "registration.phone"],
+        instrument=inst,
+        review=review(instrument_valid=True, board_consulted=True),
+    )
     assert d["release"] == ["loans.titles"] and "VIII ¶2" in clauses(d)
 
 
 def test_jackson_VIII_2__agency_letter_is_not_a_court_document():
-    d = ask(P, "government", ["loans.titles"],
-            instrument=doc("written_request", ["loans.titles"], signed_by="agency_officer", court=None),
-            review=review(instrument_valid=True, board_consulted=True))
+    d = ask(
+        P,
+        "government",
+        ["loans.titles"],
+        instrument=doc("written_request", ["loans.titles"], signed_by="agency_officer", court=None),
+        review=review(instrument_valid=True, board_consulted=True),
+    )
     assert d["release"] == []
 
 
 def test_jackson_VIII_2__written_authorisation_is_silent_so_director_decides():
-    d = ask(P, "authorized_agent", ["loans.titles"], evidence=["written_authorization"],
-            authorization_scope=["loans.titles"])
+    d = ask(
+        P,
+        "authorized_agent",
+        ["loans.titles"],
+        evidence=["written_authorization"],
+        authorization_scope=["loans.titles"],
+    )
     assert d["outcome"] == "refer" and d["refer_to"] == "director"

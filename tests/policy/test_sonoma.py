@@ -26,7 +26,12 @@ def test_sonoma_III_A__every_kind_of_record_is_in_scope_and_statistics_are_not()
 
 
 def test_sonoma_III_B_1__nothing_to_a_government_agency_without_a_judges_order():
-    d = ask(P, "government", ["registration.address"], instrument=doc("subpoena", ["registration.address"], signed_by="clerk"))
+    d = ask(
+        P,
+        "government",
+        ["registration.address"],
+        instrument=doc("subpoena", ["registration.address"], signed_by="clerk"),
+    )
     assert d["outcome"] == "refer" and d["refer_to"] == "director"
     assert "III.B.1" in clauses(d)
 
@@ -48,16 +53,23 @@ def test_sonoma_III_B_1_b__the_patron_with_a_card_is_told_everything():
 
 def test_sonoma_III_B_1_c__written_authorisation_releases_only_what_it_covers():
     d = ask(
-        P, "authorized_agent", ["holds.titles", "loans.titles"],
-        evidence=["written_authorization"], authorization_scope=["holds.titles"],
+        P,
+        "authorized_agent",
+        ["holds.titles", "loans.titles"],
+        evidence=["written_authorization"],
+        authorization_scope=["holds.titles"],
     )
     assert d["release"] == ["holds.titles"] and d["withhold"] == ["loans.titles"]
     assert "III.B.1.c" in clauses(d)
 
 
 def test_sonoma_III_B_1_d__a_judges_order_releases_to_anyone_within_its_face():
-    d = ask(P, "attorney", ["loans.titles", "registration.address"],
-            instrument=doc("court_order", ["loans.titles"]))
+    d = ask(
+        P,
+        "attorney",
+        ["loans.titles", "registration.address"],
+        instrument=doc("court_order", ["loans.titles"]),
+    )
     assert d["release"] == ["loans.titles"] and "III.B.1.d" in clauses(d)
 
 
@@ -84,8 +96,13 @@ def test_sonoma_III_B_2_a__parent_of_child_without_card_goes_to_branch_manager()
 
 
 def test_sonoma_III_B_2_b__guardian_of_teen_gets_overdue_and_amount_only():
-    d = ask(P, "guardian", ["overdue.status", "charges.amount", "loans.titles", "overdue.count"],
-            evidence=CARD, age=13)
+    d = ask(
+        P,
+        "guardian",
+        ["overdue.status", "charges.amount", "loans.titles", "overdue.count"],
+        evidence=CARD,
+        age=13,
+    )
     assert d["release"] == ["overdue.status", "charges.amount"]
     assert d["refer_to"] is None and clauses(d) == ["III.B.2.b"]
 
@@ -97,8 +114,12 @@ def test_sonoma_III_B_3__officer_without_judges_order_gets_nothing():
 
 
 def test_sonoma_III_B_3__immigration_officer_with_judges_warrant_gets_its_face():
-    d = ask(P, "immigration", ["registration.address", "loans.titles"],
-            instrument=doc("search_warrant", ["registration.address"], court="federal"))
+    d = ask(
+        P,
+        "immigration",
+        ["registration.address", "loans.titles"],
+        instrument=doc("search_warrant", ["registration.address"], court="federal"),
+    )
     assert d["release"] == ["registration.address"] and "III.B.3" in clauses(d)
 
 
@@ -114,53 +135,89 @@ def test_sonoma_III_C_1__after_branch_manager_explains_without_a_document_it_is_
 
 
 def test_sonoma_III_C_1_2__document_needing_legal_review_goes_to_the_director():
-    d = ask(P, "attorney", ["loans.titles"], review=review("branch_manager"),
-            instrument=doc("subpoena", ["loans.titles"], signed_by="attorney", court=None))
+    d = ask(
+        P,
+        "attorney",
+        ["loans.titles"],
+        review=review("branch_manager"),
+        instrument=doc("subpoena", ["loans.titles"], signed_by="attorney", court=None),
+    )
     assert d["refer_to"] == "director" and "notify_director" in d["obligations"]
     assert "III.C.1 ¶2" in clauses(d)
 
 
 def test_sonoma_III_C_2__III_C_2_a__III_C_2_b__III_C_2_c__III_C_2_g__III_C_2_h__officer_duties():
     d = ask(P, "law_enforcement", ["loans.titles"], evidence=["officer_credentials"])
-    for duty in ("notify_director", "record_officer_credentials", "record_purpose",
-                 "copy_documents", "state_no_voluntary_consent", "document_officer_actions",
-                 "incident_report"):
+    for duty in (
+        "notify_director",
+        "record_officer_credentials",
+        "record_purpose",
+        "copy_documents",
+        "state_no_voluntary_consent",
+        "document_officer_actions",
+        "incident_report",
+    ):
         assert duty in d["obligations"]
     for clause in ("III.C.2", "III.C.2.a", "III.C.2.b", "III.C.2.c", "III.C.2.g", "III.C.2.h"):
         assert clause in clauses(d)
 
 
 def test_sonoma_III_C_2_d__a_written_request_is_either_a_judges_order_or_goes_to_the_director():
-    judge = ask(P, "law_enforcement", ["loans.titles"], instrument=doc("court_order", ["loans.titles"]))
-    letter = ask(P, "law_enforcement", ["loans.titles"], instrument=doc("written_request", ["loans.titles"], signed_by="none", court=None))
+    judge = ask(
+        P, "law_enforcement", ["loans.titles"], instrument=doc("court_order", ["loans.titles"])
+    )
+    letter = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=doc("written_request", ["loans.titles"], signed_by="none", court=None),
+    )
     assert judge["outcome"] == "release" and letter["outcome"] == "refer"
 
 
 def test_sonoma_III_C_2_d_i__judges_warrant_released_within_its_face_with_director_consulted():
-    d = ask(P, "law_enforcement", ["loans.titles", "registration.address"],
-            instrument=doc("search_warrant", ["loans.titles"]))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles", "registration.address"],
+        instrument=doc("search_warrant", ["loans.titles"]),
+    )
     assert d["release"] == ["loans.titles"]
     assert {"limit_to_face_of_order", "consult_director_before_release"} <= set(d["obligations"])
     assert "III.C.2.d.i" in clauses(d)
 
 
 def test_sonoma_III_C_2_d_i_2__patriot_act_warrant_brings_secrecy():
-    d = ask(P, "law_enforcement", ["searches.records"],
-            instrument=doc("fisa_order", ["searches.records"], court="fisa"))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["searches.records"],
+        instrument=doc("fisa_order", ["searches.records"], court="fisa"),
+    )
     assert d["release"] == ["searches.records"] and "nondisclosure" in d["obligations"]
     assert "III.C.2.d.i ¶2" in clauses(d)
 
 
 def test_sonoma_III_C_2_d_ii__subpoena_goes_to_director_with_response_address():
-    d = ask(P, "law_enforcement", ["loans.titles"],
-            instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
+    )
     assert d["outcome"] == "refer" and d["refer_to"] == "director"
     assert {"forward_to_director", "ask_response_address"} <= set(d["obligations"])
 
 
 def test_sonoma_III_C_2_e__notice_to_appear_gets_no_information_and_no_help():
-    d = ask(P, "immigration", ["registration.address"],
-            instrument=doc("notice_to_appear", ["registration.address"], signed_by="agency_officer", court=None))
+    d = ask(
+        P,
+        "immigration",
+        ["registration.address"],
+        instrument=doc(
+            "notice_to_appear", ["registration.address"], signed_by="agency_officer", court=None
+        ),
+    )
     assert d["outcome"] == "deny" and d["refer_to"] is None
     assert "no_participation_in_custody" in d["obligations"]
     assert "III.C.2.e" in clauses(d)
@@ -174,17 +231,25 @@ def test_sonoma_III_C_2_f__access_to_premises_is_informational_officer_duties_st
 
 
 def test_sonoma_III_C_2_i__director_finding_subpoena_valid_may_release_its_face():
-    d = ask(P, "law_enforcement", ["loans.titles", "registration.phone"],
-            instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
-            review=review("director", instrument_valid=True, counsel_consulted=True))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles", "registration.phone"],
+        instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
+        review=review("director", instrument_valid=True, counsel_consulted=True),
+    )
     assert d["release"] == ["loans.titles"] and d["refer_to"] is None
     assert "document_decision_basis" in d["obligations"] and "III.C.2.i" in clauses(d)
 
 
 def test_sonoma_III_C_2_i__director_finding_subpoena_invalid_denies():
-    d = ask(P, "law_enforcement", ["loans.titles"],
-            instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
-            review=review("director", instrument_valid=False))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
+        review=review("director", instrument_valid=False),
+    )
     assert d["outcome"] == "deny"
 
 

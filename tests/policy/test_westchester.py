@@ -26,14 +26,26 @@ def test_westchester_2__staff_for_another_purpose_is_silent_director_decides():
 
 
 def test_westchester_3__financially_responsible_parent_with_photo_id():
-    d = ask(P, "guardian", ["loans.titles", "charges.amount"], evidence=["photo_id"], age=12,
-            financially_responsible=True)
+    d = ask(
+        P,
+        "guardian",
+        ["loans.titles", "charges.amount"],
+        evidence=["photo_id"],
+        age=12,
+        financially_responsible=True,
+    )
     assert d["outcome"] == "release" and "3" in clauses(d)
 
 
 def test_westchester_3__parent_without_photo_id_is_asked_for_it():
-    d = ask(P, "guardian", ["charges.amount"], evidence=["library_card"], age=12,
-            financially_responsible=True)
+    d = ask(
+        P,
+        "guardian",
+        ["charges.amount"],
+        evidence=["library_card"],
+        age=12,
+        financially_responsible=True,
+    )
     assert d["release"] == [] and "verify_photo_id" in d["obligations"]
 
 
@@ -50,8 +62,13 @@ def test_westchester_4__list_of_items_in_person_needs_photo_id():
 
 
 def test_westchester_4__phone_with_full_barcode_gets_count_and_due_dates_only():
-    d = ask(P, "patron", ["loans.count", "loans.due_dates", "loans.titles", "charges.amount"],
-            channel="phone", evidence=["card_number"])
+    d = ask(
+        P,
+        "patron",
+        ["loans.count", "loans.due_dates", "loans.titles", "charges.amount"],
+        channel="phone",
+        evidence=["card_number"],
+    )
     assert d["release"] == ["loans.count", "loans.due_dates"] and d["refer_to"] is None
 
 
@@ -60,7 +77,12 @@ def test_westchester_4__phone_without_barcode_gets_nothing():
 
 
 def test_westchester_5__subpoena_referred_to_director_at_requesters_cost():
-    d = ask(P, "law_enforcement", ["loans.titles"], instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles"],
+        instrument=doc("subpoena", ["loans.titles"], signed_by="clerk"),
+    )
     assert d["outcome"] == "refer" and d["refer_to"] == "director"
     assert "requester_bears_costs" in d["obligations"] and clauses(d) == ["5"]
 
@@ -69,20 +91,36 @@ def test_westchester_5__signed_written_consent_goes_to_director_not_the_desk():
     kw = dict(evidence=["written_authorization"], authorization_scope=["holds.titles"])
     desk = ask(P, "authorized_agent", ["holds.titles"], **kw)
     assert desk["outcome"] == "refer" and desk["refer_to"] == "director"
-    d = ask(P, "authorized_agent", ["holds.titles", "loans.titles"], review=review(instrument_valid=True), **kw)
+    d = ask(
+        P,
+        "authorized_agent",
+        ["holds.titles", "loans.titles"],
+        review=review(instrument_valid=True),
+        **kw,
+    )
     assert d["release"] == ["holds.titles"] and "requester_bears_costs" in d["obligations"]
 
 
 def test_westchester_5__valid_court_order_released_within_its_face_after_review():
-    d = ask(P, "law_enforcement", ["loans.titles", "registration.address"],
-            instrument=doc("court_order", ["loans.titles"]), review=review(instrument_valid=True))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["loans.titles", "registration.address"],
+        instrument=doc("court_order", ["loans.titles"]),
+        review=review(instrument_valid=True),
+    )
     assert d["release"] == ["loans.titles"] and "5" in clauses(d)
 
 
 def test_westchester_6__emergency_goes_to_director_then_released_with_counsel_after():
     desk = ask(P, "law_enforcement", ["registration.address"], purpose="emergency")
     assert desk["outcome"] == "refer" and desk["refer_to"] == "director"
-    d = ask(P, "law_enforcement", ["registration.address"], purpose="emergency",
-            review=review(emergency_confirmed=True))
+    d = ask(
+        P,
+        "law_enforcement",
+        ["registration.address"],
+        purpose="emergency",
+        review=review(emergency_confirmed=True),
+    )
     assert d["outcome"] == "release" and "post_hoc_counsel_review" in d["obligations"]
     assert "6" in clauses(d)
