@@ -95,3 +95,13 @@ def test_contract_default_withhold__contract_registration_status__is_withheld_wi
     for profile in ("sonoma-county", "jackson-county", "jensen-memorial", "westchester"):
         d = ask(profile, "public", ["registration.status"])
         assert d["release"] == [] and d["withhold"] == ["registration.status"]
+
+
+@pytest.mark.parametrize("name", [p.name for p in _profiles()])
+def test_docs_policies_traces_every_clause(name):
+    docs = (HERE.parents[1] / "docs" / "policies.md").read_text()
+    profile = get_engine().profile(name)
+    missing = [
+        c for c in profile.clauses if not c.startswith("contract.") and f"| {c} |" not in docs
+    ]
+    assert not missing, f"docs/policies.md lacks rows for {name} clauses {missing}"
