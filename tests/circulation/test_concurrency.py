@@ -12,8 +12,15 @@ from django.db import connection, connections
 
 from custodian.circulation import library_use, loans
 from custodian.circulation.errors import ItemAlreadyOnLoan, RoomUnavailable
-from custodian.circulation.services import book_room, check_in, check_out
-from custodian.records.models import CirculationCount, Item, Loan, Patron, RoomBooking
+from custodian.circulation.services import book_room, check_in, check_out, set_reading_history
+from custodian.records.models import (
+    CirculationCount,
+    Item,
+    Loan,
+    PastLoan,
+    Patron,
+    RoomBooking,
+)
 from tests.records.factories import NOW, make_branch, make_item, make_patron, make_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -179,3 +186,27 @@ def test_without_the_room_lock_the_exclusion_constraint_still_decides(monkeypatc
     assert sum(isinstance(r, RoomBooking) for r in results) == 1
     assert [type(r) for r in results if not isinstance(r, RoomBooking)] == [RoomUnavailable]
     assert RoomBooking.objects.filter(room=room).count() == 1
+
+
+def test_opting_out_while_items_come_back_leaves_no_history():
+    """check_in and set_reading_history take the patron's row lock, so however the desks
+    interleave, an opted-out patron ends with no PastLoan rows."""
+    branch = make_branch()
+    patron = make_patron(home_branch=branch, keeps_reading_history=True)
+    items = [make_item(branch=branch) for _ in range(4)]
+    for item in items:
+        check_out(patron=patron, item=item, branch=branch, now=NOW)
+
+    returns = [
+        (lambda pk=i.pk: check_in(item=Item.objects.get(pk=pk), branch=branch, now=NOW + HOUR))
+        for i in items
+    ]
+    opt_out = lambda: set_reading_history(  # noqa: E731
+        patron=Patron.objects.get(pk=patron.pk), keep=False
+    )
+    results = race(returns[:2] + [opt_out] + returns[2:])
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert not Patron.objects.get(pk=patron.pk).keeps_reading_history
+    assert not PastLoan.objects.filter(patron_id=patron.pk).exists()
+    assert not Loan.objects.exists()
