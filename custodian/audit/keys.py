@@ -1,0 +1,101 @@
+"""The Ed25519 key that signs checkpoints, and the public keys a verifier trusts.
+
+The private key comes from CUSTODIAN_AUDIT_SIGNING_KEY (base64 of 32 raw bytes) or, failing
+that, from a file generated once in the data directory and readable by its owner only.
+A verifier trusts the public half of that key plus any keys listed in
+CUSTODIAN_AUDIT_PUBLIC_KEYS (comma-separated base64), so an auditor can check a copy of the
+log on a machine that never holds the private key (set only the public keys there).
+"""
+
+import base64
+import binascii
+import functools
+import os
+import tempfile
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from custodian.paths import data_dir
+
+KEY_ENV = "CUSTODIAN_AUDIT_SIGNING_KEY"
+PUBLIC_KEYS_ENV = "CUSTODIAN_AUDIT_PUBLIC_KEYS"
+KEY_FILE = "audit_signing_key"
+
+
+class SigningKeyError(Exception):
+    """The signing key is missing or malformed."""
+
+
+def _decode_key(text: str, what: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SigningKeyError(f"{what} is not base64") from exc
+    if len(raw) != 32:
+        raise SigningKeyError(f"{what} must be 32 bytes, base64-encoded")
+    return raw
+
+
+def _key_from_file() -> bytes:
+    path = data_dir() / KEY_FILE
+    if not path.exists():
+        # Write to a private temporary file, then link it into place: link() fails if another
+        # process got there first, so concurrent first starts agree on one key.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    return _decode_key(path.read_text(), str(path))
+
+
+@functools.cache
+def signing_key() -> Ed25519PrivateKey:
+    value = os.environ.get(KEY_ENV)
+    raw = _decode_key(value, KEY_ENV) if value else _key_from_file()
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    return base64.b64encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+
+
+def own_public_key() -> str:
+    return public_key_text(signing_key().public_key())
+
+
+def trusted_public_keys() -> frozenset[str]:
+    """Keys whose checkpoints count. Listing keys explicitly means: do not touch the private key."""
+    listed = os.environ.get(PUBLIC_KEYS_ENV, "")
+    keys = {k.strip() for k in listed.split(",") if k.strip()}
+    for key in keys:
+        _decode_key(key, PUBLIC_KEYS_ENV)
+    return frozenset(keys) if keys else frozenset({own_public_key()})
+
+
+def checkpoint_message(*, tree_size: int, root_hash: str, head_hash: str, signed_at: str) -> bytes:
+    """What a checkpoint signature covers: one line per value, under a fixed label."""
+    return (
+        f"custodian-audit-checkpoint/1\n{tree_size}\n{root_hash}\n{head_hash}\n{signed_at}\n"
+    ).encode()
+
+
+def sign(message: bytes) -> str:
+    return base64.b64encode(signing_key().sign(message)).decode()
+
+
+def signature_ok(*, public_key: str, signature: str, message: bytes) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
+        key.verify(base64.b64decode(signature, validate=True), message)
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True

@@ -1,0 +1,336 @@
+"""Checking the whole log: every link, every position, the signed checkpoints, the head.
+
+The hot loop never sees a row. For each range of seqs the database hands back one string:
+the bodies joined by 0x1E (a byte JSON never leaves unescaped). Python prefixes every body
+with the RFC 6962 leaf byte in one `replace`, hashes the pieces with `map` (no Python
+frame per entry), and compares all links of the range as one byte string: body k+1 begins
+with the hash of body k. Only when a range fails does a slow, row-by-row pass run to name
+the first bad entry and say why.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from operator import itemgetter, methodcaller
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from custodian.audit import canonical, keys, merkle
+
+CHUNK = 32768
+
+_sha256 = hashlib.sha256
+_digest = methodcaller("digest")
+_prev_of = itemgetter(slice(1 + canonical.PREV_SLICE.start, 1 + canonical.PREV_SLICE.stop))
+
+_SQL = {
+    "sqlite": {
+        "begin": "BEGIN DEFERRED",
+        "head": "SELECT seq, entry_hash, frontier FROM audit_audithead WHERE id = 1",
+        "checkpoints": (
+            "SELECT tree_size, root_hash, head_hash, frontier, signed_at, public_key, signature"
+            " FROM audit_auditcheckpoint ORDER BY tree_size"
+        ),
+        "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
+        # A rowid range scan feeds group_concat in seq order.
+        "chunk": (
+            "SELECT count(*), min(seq), max(seq), CAST(group_concat(body, char(30)) AS BLOB)"
+            " FROM audit_auditentry WHERE seq > ? AND seq <= ?"
+        ),
+        "rows": "SELECT seq, body FROM audit_auditentry WHERE seq > ? AND seq <= ? ORDER BY seq",
+    },
+    "postgresql": {
+        "begin": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        "head": "SELECT seq, entry_hash, frontier FROM audit_audithead WHERE id = 1",
+        "checkpoints": (
+            "SELECT tree_size, root_hash, head_hash, frontier, signed_at, public_key, signature"
+            " FROM audit_auditcheckpoint ORDER BY tree_size"
+        ),
+        "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
+        "chunk": (
+            "SELECT count(*), min(seq), max(seq),"
+            " convert_to(string_agg(body, chr(30) ORDER BY seq), 'UTF8')"
+            " FROM audit_auditentry WHERE seq > %s AND seq <= %s"
+        ),
+        "rows": "SELECT seq, body FROM audit_auditentry WHERE seq > %s AND seq <= %s ORDER BY seq",
+    },
+}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    first_bad: int | None
+    reason: str
+    checkpoint: int | None = None  # tree size of the newest checkpoint that held
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    tree_size: int
+    root_hash: str
+    head_hash: str
+    frontier: str
+    signed_at: str
+    public_key: str
+    signature: str
+
+
+class _Bad(Exception):
+    def __init__(self, seq: int, reason: str):
+        super().__init__(reason)
+        self.seq = seq
+        self.reason = reason
+
+
+@contextmanager
+def _snapshot(using: str) -> Iterator:
+    """A raw cursor that sees one consistent state of the log.
+
+    Inside the caller's transaction that is the caller's view. Otherwise a read-only
+    transaction of our own: on SQLite a deferred one, so writers keep appending (WAL) while
+    a long verification runs instead of queueing behind it.
+    """
+    connection = connections[using]
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    own = not connection.in_atomic_block
+    try:
+        if own:
+            cursor.execute(_SQL[connection.vendor]["begin"])
+        yield cursor
+    finally:
+        if own:
+            cursor.execute("ROLLBACK")
+        cursor.close()
+
+
+def _check_checkpoints(
+    rows: list[tuple], trusted: frozenset[str]
+) -> tuple[list[_Checkpoint], _Bad | None]:
+    """Checkpoints that hold, in order, up to the first that does not (and why it does not)."""
+    good: list[_Checkpoint] = []
+    for row in rows:
+        cp = _Checkpoint(*row)
+        first_uncovered = (good[-1].tree_size if good else 0) + 1
+        message = keys.checkpoint_message(
+            tree_size=cp.tree_size,
+            root_hash=cp.root_hash,
+            head_hash=cp.head_hash,
+            signed_at=cp.signed_at,
+        )
+        problem = None
+        if cp.public_key not in trusted:
+            problem = "is signed by a key this installation does not trust"
+        elif not keys.signature_ok(
+            public_key=cp.public_key, signature=cp.signature, message=message
+        ):
+            problem = "has a signature that does not verify (forged or altered)"
+        else:
+            try:
+                frontier = merkle.frontier_from_text(cp.frontier)
+            except ValueError:
+                frontier = []
+            if not merkle.frontier_is_well_formed(frontier, cp.tree_size) or (
+                merkle.root(frontier).hex() != cp.root_hash
+            ):
+                problem = "stores a Merkle frontier that does not match its signed root"
+        if problem:
+            return good, _Bad(
+                first_uncovered,
+                f"checkpoint at tree size {cp.tree_size} {problem}; entries from "
+                f"{first_uncovered} on are not vouched for",
+            )
+        good.append(cp)
+    return good, None
+
+
+def _locate(
+    cursor, sql: dict, start: int, stop: int, prev_hash: str, known: dict[int, str]
+) -> tuple[str, bytes]:
+    """Row by row over (start, stop]: raise _Bad naming the first bad entry, or return the
+    last hash and the joined leaf digests if the range is sound after all."""
+    cursor.execute(sql["rows"], (start, stop + 1))
+    rows = cursor.fetchall()
+    expected = start + 1
+    digests = []
+    for i, (seq, body) in enumerate(rows):
+        if seq > stop:
+            break
+        if seq != expected:
+            raise _Bad(
+                expected, f"entry {expected} is missing: the log goes from {expected - 1} to {seq}"
+            )
+        try:
+            values = canonical.decode_body(body)
+        except canonical.AuditValueError:
+            raise _Bad(seq, f"entry {seq} is not a well-formed audit entry (altered)") from None
+        if values[canonical.SEQ] != seq:
+            claimed = values[canonical.SEQ]
+            raise _Bad(
+                min(seq, claimed) if isinstance(claimed, int) else seq,
+                f"entry {seq} holds the contents of entry {claimed}: entries were inserted, "
+                "deleted or reordered",
+            )
+        entry_hash = canonical.entry_hash(body)
+        if values[canonical.PREV_HASH] != prev_hash:
+            # The link from seq-1 to seq is broken: either seq-1 changed, or seq did. If the
+            # next link still holds, seq is as written, so the change is in seq-1.
+            if i + 1 < len(rows) and rows[i + 1][0] == seq + 1:
+                next_prev = (rows[i + 1][1] or "")[canonical.PREV_SLICE]
+            else:
+                next_prev = known.get(seq)
+            if seq > 1 and next_prev == entry_hash:
+                raise _Bad(
+                    seq - 1,
+                    f"entry {seq - 1} was changed after it was written "
+                    f"(entry {seq} recorded a different hash for it)",
+                )
+            raise _Bad(
+                seq,
+                f"entry {seq} was changed after it was written (it no longer links to entry {seq - 1})",
+            )
+        digests.append(bytes.fromhex(entry_hash))
+        prev_hash = entry_hash
+        expected += 1
+    if expected <= stop:
+        raise _Bad(expected, f"entry {expected} is missing")
+    return prev_hash, b"".join(digests)
+
+
+def verify_log(
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    chunk_size: int = CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyResult:
+    """Check the whole log. `progress(done, total)` is called after every chunk."""
+    began = time.perf_counter()
+    connection = connections[using]
+    sql = _SQL[connection.vendor]
+    trusted = keys.trusted_public_keys()
+    with _snapshot(using) as cursor:
+        cursor.execute(sql["head"])
+        head = cursor.fetchone()
+        cursor.execute(sql["checkpoints"])
+        good, cp_bad = _check_checkpoints(cursor.fetchall(), trusted)
+        cursor.execute(sql["bounds"])
+        low, high = cursor.fetchone()
+        try:
+            count, latest = _walk(cursor, sql, head, good, low, high or 0, chunk_size, progress)
+        except _Bad as bad:
+            first = min((bad, cp_bad) if cp_bad else (bad,), key=lambda b: b.seq)
+            return VerifyResult(
+                False, _count(low, high), first.seq, first.reason, None, time.perf_counter() - began
+            )
+    seconds = time.perf_counter() - began
+    if cp_bad:
+        return VerifyResult(False, count, cp_bad.seq, cp_bad.reason, latest, seconds)
+    return VerifyResult(True, count, None, "chain intact", latest, seconds)
+
+
+def _count(low, high) -> int:
+    return 0 if high is None else high - min(low, 1) + 1
+
+
+def _walk(cursor, sql, head, good, low, high, chunk_size, progress) -> tuple[int, int | None]:
+    """Stream the log; raise _Bad at the first fault. Returns (entries, checkpoint size)."""
+    if head is None:
+        raise _Bad(1, "the audit head row is missing")
+    head_seq, head_hash, head_frontier = head
+    if low is not None and low < 1:
+        raise _Bad(low, f"entry {low} sits before the first entry: it was inserted")
+    known = {cp.tree_size: cp.head_hash for cp in good}
+    if head_seq <= high:
+        known.setdefault(head_seq, head_hash)
+    by_size = {cp.tree_size: (i, cp) for i, cp in enumerate(good)}
+    # The newest checkpoint's Merkle root is rebuilt from the one before it, not from leaf 1.
+    latest = good[-1] if good else None
+    base = good[-2] if len(good) > 1 else None
+    frontier = merkle.frontier_from_text(base.frontier) if base else []
+    tree = base.tree_size if base else 0
+
+    last = canonical.GENESIS_HASH.encode()
+    start = 0
+    while start < high:
+        stop = min(start + chunk_size, high)
+        n, lo, hi, blob = _fetch(cursor, sql["chunk"], start, stop)
+        digests = None
+        if n == stop - start and lo == start + 1 and hi == stop and blob is not None:
+            parts = (b"\x00" + blob.replace(b"\x1e", b"\x1e\x00")).split(b"\x1e")
+            if len(parts) == n:
+                digests = b"".join(map(_digest, map(_sha256, parts)))
+                hexes = digests.hex().encode()
+                if b"".join(map(_prev_of, parts)) != last + hexes[:-64]:
+                    digests = None
+        if digests is None:
+            _, digests = _locate(cursor, sql, start, stop, last.decode(), known)
+            hexes = digests.hex().encode()
+        for size in sorted(s for s in by_size if start < s <= stop):
+            i, cp = by_size[size]
+            at = (size - start - 1) * 64
+            if hexes[at : at + 64].decode() != cp.head_hash:
+                since = good[i - 1].tree_size + 1 if i else 1
+                raise _Bad(
+                    since,
+                    f"entries {since}..{size} do not match the checkpoint signed at {cp.signed_at} "
+                    "(the log was rewritten and rehashed)",
+                )
+        if stop > tree:
+            frontier, tree = _grow(frontier, tree, start, stop, digests, latest, good)
+        last = hexes[-64:]
+        start = stop
+        if progress:
+            progress(stop, high)
+
+    count = high
+    if latest and latest.tree_size > count:
+        raise _Bad(
+            count + 1,
+            f"the log ends at {count} but a checkpoint covers {latest.tree_size} entries (truncated)",
+        )
+    if head_seq > count:
+        raise _Bad(
+            count + 1,
+            f"the log ends at {count} but the head records {head_seq} entries (truncated)",
+        )
+    if head_seq < count:
+        raise _Bad(head_seq + 1, f"entries after {head_seq} were not appended by the audit service")
+    if count and head_hash != last.decode():
+        raise _Bad(
+            count, f"entry {count} does not match the head row (the newest entry was changed)"
+        )
+    if merkle.frontier_to_text(frontier) != head_frontier:
+        since = (latest.tree_size if latest else 0) + 1
+        raise _Bad(since, "the head's Merkle frontier does not match the entries")
+    return count, latest.tree_size if latest else None
+
+
+def _fetch(cursor, query, start, stop):
+    cursor.execute(query, (start, stop))
+    return cursor.fetchone()
+
+
+def _grow(frontier, tree, start, stop, digests, latest, good):
+    """Extend the Merkle frontier with this range's leaves, checking the newest checkpoint."""
+    offset = (tree - start) * 32
+    if latest and tree < latest.tree_size <= stop:
+        cut = (latest.tree_size - start) * 32
+        tree = merkle.extend(frontier, tree, digests[offset:cut])
+        if merkle.frontier_to_text(frontier) != latest.frontier:
+            since = good[-2].tree_size + 1 if len(good) > 1 else 1
+            raise _Bad(
+                since,
+                f"the Merkle tree of entries 1..{latest.tree_size} does not match its signed checkpoint",
+            )
+        offset = cut
+    tree = merkle.extend(frontier, tree, digests[offset:])
+    return frontier, tree
