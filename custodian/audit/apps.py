@@ -34,7 +34,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
-        from django.db.backends.sqlite3.operations import DatabaseOperations
+        from django.db.backends.sqlite3.base import DatabaseOperations
 
         connection_created.connect(_register_sqlite_guard, dispatch_uid="custodian-audit-guard")
         # `flush` (what tests and `manage.py flush` use to empty every table) may empty the
