@@ -16,6 +16,7 @@ import cedarpy
 from custodian.policy.errors import ProfileError, RequestError
 from custodian.policy.explain import explanation
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
+from custodian.policy.pruning import signature
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
     FIELDS,
@@ -100,6 +101,7 @@ _RELEASE_QUESTIONS = {
     }
     for name in FIELDS
 }
+_FIELD_FACTS = {name: (field_group(name), name in REVEALS_TITLES) for name in FIELDS}
 _PROCEDURE_QUESTION = {
     "principal": PRINCIPAL,
     "action": {"type": "Action", "id": "procedure"},
@@ -176,7 +178,11 @@ def principal_entity(profile: Profile, request: dict) -> str:
 class Engine:
     """Every loaded profile, parsed once; `decide` answers requests against them."""
 
-    def __init__(self, profile_dirs: list[Path] | None = None, *, cache_size: int = 4096):
+    def __init__(
+        self, profile_dirs: list[Path] | None = None, *, cache_size: int = 4096, prune: bool = True
+    ):
+        # prune=False asks every rule every question (slower; tests compare the two).
+        self.prune = prune
         self.profiles: dict[str, Profile] = {}
         self._base = _base_entities()
         self._cache: OrderedDict[str, dict] = OrderedDict()
@@ -219,24 +225,55 @@ class Engine:
             return _copy(decision)
         return decision
 
+    def _rule_set(self, profile: Profile, kind: str, action: str):
+        if self.prune:
+            return profile.policy_sets[(kind, action)]
+        return profile.policies, profile.rules, None
+
+    def _release_answers(self, request, policies, rules, features, entities):
+        """(allowed, reasons) per requested field, one Cedar question per kind of field."""
+        requested = request["requested"]
+        if not rules:  # no rule could release anything to this kind of requester
+            return [(False, [])] * len(requested)
+        if features is None:
+            return _authorize([_RELEASE_QUESTIONS[n] for n in requested], policies, entities)
+        inst = request.get("instrument") or {}
+        sets = {
+            "scope": inst.get("scope", ()),
+            "authorization_scope": request["requester"].get("authorization_scope", ()),
+        }
+        keys = [signature(features, n, *_FIELD_FACTS[n], sets) for n in requested]
+        representative: dict = {}
+        for name, key in zip(requested, keys, strict=True):
+            representative.setdefault(key, name)
+        answers = _authorize(
+            [_RELEASE_QUESTIONS[n] for n in representative.values()], policies, entities
+        )
+        by_key = dict(zip(representative, answers, strict=True))
+        return [by_key[key] for key in keys]
+
     def _decide(self, profile: Profile, request: dict) -> dict:
         entities = self._base._inner.with_added_json_str(principal_entity(profile, request), None)
         requested = request["requested"]
-        questions = [_RELEASE_QUESTIONS[name] for name in requested]
-        questions.append(_PROCEDURE_QUESTION)
-        answers = _authorize(questions, profile.policies, entities)
-        rules = profile.rules
-        release, withhold, cited = [], [], set()
-        for name, (allowed, reasons) in zip(requested, answers, strict=False):
+        kind = request["requester"]["kind"]
+        release, withhold, cited = [], [], []
+        policies, rules, features = self._rule_set(profile, kind, "release")
+        for name, (allowed, reasons) in zip(
+            requested,
+            self._release_answers(request, policies, rules, features, entities),
+            strict=True,
+        ):
             (release if allowed else withhold).append(name)
-            cited.update(reasons)
+            cited.extend(rules[pid] for pid in reasons)
         obligations, refer_to = set(), None
-        for pid in answers[-1][1]:
+        policies, rules, _ = self._rule_set(profile, kind, "procedure")
+        satisfied = _authorize([_PROCEDURE_QUESTION], policies, entities)[0][1] if rules else []
+        for pid in satisfied:
             rule = rules[pid]
             obligations.update(rule.obligations)
             if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
                 refer_to = rule.refer_to
-            cited.add(pid)
+            cited.append(rule)
         if not withhold:
             refer_to = None
         if not withhold:
@@ -264,8 +301,8 @@ class Engine:
         }
 
 
-def _citations(profile: Profile, policy_ids: set[str]) -> list[dict]:
-    clauses = {profile.rules[pid].clause for pid in policy_ids}
+def _citations(profile: Profile, rules: list) -> list[dict]:
+    clauses = {rule.clause for rule in rules}
     ordered = sorted(clauses, key=profile.clause_rank.__getitem__)
     return [{"clause": c, "text": profile.clauses[c].text} for c in ordered]
 

@@ -16,6 +16,7 @@ import cedarpy
 
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.errors import ProfileError
+from custodian.policy.pruning import field_features, split_by_kind_and_action
 from custodian.policy.vocabulary import (
     COURTS,
     INSTRUMENT_TYPES,
@@ -88,7 +89,10 @@ class Profile:
     statistics: dict
     clauses: dict[str, Clause]
     rules: dict[str, Rule]
-    policies: object = field(repr=False)  # cedarpy.PolicySet
+    policies: object = field(repr=False)  # cedarpy.PolicySet: every rule
+    # (kind, action) -> (PolicySet, {its policy id: Rule}, pruning.Features | None):
+    # only the rules that may apply, and what they observe about fields
+    policy_sets: dict = field(default_factory=dict, repr=False)
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
 
     def staff_fields(self, role: str) -> tuple[str, ...]:
@@ -262,7 +266,7 @@ def load_profile(folder: Path | str) -> Profile:
     cedar_files = sorted(folder.glob("*.cedar"))
     if not cedar_files:
         raise ProfileError("no *.cedar rule files", path=folder)
-    policies, rules = load_rules(
+    policies, rules, policy_sets = load_rules(
         [CONTRACT_RULES_DIR / "contract.cedar", *cedar_files], set(clauses)
     )
     profile = Profile(
@@ -282,13 +286,18 @@ def load_profile(folder: Path | str) -> Profile:
         clauses=clauses,
         rules=rules,
         policies=policies,
+        policy_sets=policy_sets,
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
     return profile
 
 
 def load_rules(paths: list[Path], clause_ids: set[str]):
-    """Parse, validate and annotate the rule files; return (PolicySet, rules by policy id)."""
+    """Parse, validate and annotate the rule files.
+
+    Returns the whole PolicySet, the rules by policy id, and the pruned per (kind, action)
+    policy sets the engine asks (see pruning.py).
+    """
     chunks: list[Chunk] = []
     texts = []
     for path in paths:
@@ -316,7 +325,16 @@ def load_rules(paths: list[Path], clause_ids: set[str]):
             line=chunk.line if chunk else None,
         )
     rules = {pid: _rule(pid, parsed[pid], by_id[pid], clause_ids) for pid in parsed}
-    return cedarpy.PolicySet.from_str(combined), rules
+    subsets = split_by_kind_and_action(parsed, {pid: r.action for pid, r in rules.items()})
+    policy_sets = {}
+    for key, pids in subsets.items():
+        text = "\n".join(by_id[pid].text for pid in pids)
+        policy_sets[key] = (
+            cedarpy.PolicySet.from_str(text),
+            {f"policy{i}": rules[pid] for i, pid in enumerate(pids)},
+            field_features([parsed[pid] for pid in pids]),
+        )
+    return cedarpy.PolicySet.from_str(combined), rules, policy_sets
 
 
 def _parse_or_locate(text: str, chunks: list[Chunk], path: Path) -> None:
