@@ -1,7 +1,114 @@
-"""Command-line entry points for this domain (filled in by its own work)."""
+"""`custodian audit ...`: verify the log, sign a checkpoint, show the newest entries.
+
+Django is set up inside each command, so the rest of `custodian` never pays for it.
+"""
 
 import typer
+
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+@audit_app.command()
+def verify(
+    chunk_size: int = typer.Option(32768, help="Entries fetched per database round trip."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Check every entry, link, checkpoint signature and the head; name the first bad entry."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from custodian import djangoenv
+
+    djangoenv.setup()
+    from custodian.audit.services import verify_log
+
+    console = Console()
+    if quiet:
+        result = verify_log(chunk_size=chunk_size)
+    else:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("verifying", total=None)
+            result = verify_log(
+                chunk_size=chunk_size,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    console.print(f"entries: {result.count:,}")
+    console.print(f"rate: {result.rate:,.0f} entries/s ({result.seconds:.2f} s)")
+    if result.checkpoint:
+        console.print(f"latest signed checkpoint: tree size {result.checkpoint:,}")
+    if result.ok:
+        console.print("[green]chain intact[/green]")
+        return
+    console.print(f"[red]first bad entry: {result.first_bad}[/red]")
+    console.print(f"[red]{result.reason}[/red]")
+    raise typer.Exit(1)
+
+
+@audit_app.command()
+def checkpoint() -> None:
+    """Sign the log as it stands (run it from cron, and keep the output somewhere else)."""
+    from custodian import djangoenv
+
+    djangoenv.setup()
+    from custodian.audit import services
+
+    cp = services.checkpoint()
+    if cp is None:
+        typer.echo("the log is empty; nothing to sign")
+        return
+    typer.echo(f"tree_size {cp.tree_size}")
+    typer.echo(f"root_hash {cp.root_hash}")
+    typer.echo(f"head_hash {cp.head_hash}")
+    typer.echo(f"signed_at {cp.signed_at}")
+    typer.echo(f"public_key {cp.public_key}")
+    typer.echo(f"signature {cp.signature}")
+
+
+@audit_app.command()
+def tail(limit: int = typer.Option(20, "--limit", "-n", min=1, max=10000)) -> None:
+    """The newest entries: who (staff username or 'patron'), role, what, why, the outcome.
+    Patrons appear only as opaque references."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from custodian import djangoenv
+
+    djangoenv.setup()
+    from custodian.audit.selectors import latest_entries
+
+    table = Table(
+        "seq",
+        "recorded (UTC)",
+        "actor",
+        "role",
+        "action",
+        "purpose",
+        "patron ref",
+        "fields",
+        "outcome",
+    )
+    for e in latest_entries(limit=limit):
+        table.add_row(
+            str(e.seq),
+            e.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.role,
+            e.action,
+            e.purpose,
+            e.patron_ref or "-",
+            ", ".join(e.fields),
+            e.outcome,
+        )
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the `custodian` command."""
+    app.add_typer(audit_app, name="audit")
