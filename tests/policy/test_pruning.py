@@ -54,5 +54,33 @@ def test_pruning_keeps_rules_it_cannot_judge_and_drops_those_for_other_kinds():
 def test_pruned_sets_are_much_smaller():
     profile = PRUNED.profile("sonoma-county")
     whole = len(profile.rules)
-    for (_kind, _action), (_set, rules) in profile.policy_sets.items():
+    for (_kind, _action), (_set, rules, _features) in profile.policy_sets.items():
         assert len(rules) < whole
+
+
+def test_fields_the_rules_cannot_tell_apart_share_one_question():
+    from custodian.policy.pruning import field_features, signature
+
+    law = PRUNED.profile("sonoma-county").policy_sets[("law_enforcement", "release")][2]
+    sets = {"scope": ["loans.titles"], "authorization_scope": []}
+    keys = {
+        signature(law, f, "circulation", False, sets) for f in ("overdue.status", "holds.count")
+    }
+    assert len(keys) == 1
+    assert signature(law, "loans.titles", "circulation", True, sets) not in keys
+    # A rule that uses the field in a way the analysis does not follow turns it off.
+    opaque = {
+        "resource": {"op": "All"},
+        "conditions": [
+            {
+                "kind": "when",
+                "body": {
+                    "like": {
+                        "left": {".": {"left": {"Var": "resource"}, "attr": "name"}},
+                        "pattern": "loans*",
+                    }
+                },
+            }
+        ],
+    }
+    assert field_features([opaque]) is None
