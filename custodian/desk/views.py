@@ -1,5 +1,130 @@
-from django.http import HttpResponse
+"""Staff screens. Thin: each reads a form, calls the door, and renders what the door returns.
+
+Messages name item barcodes, never patrons' names, card numbers or titles: messages live
+in the session until shown, and sessions are not where patron records belong.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from custodian import door
+from custodian.accounts.decorators import role_required
+from custodian.accounts.roles import PATRON_DESK_ROLES
+from custodian.desk.forms import CardLookupForm, CheckInForm, ItemBarcodeForm
+
+log = logging.getLogger(__name__)
+
+# What the account page shows. The door narrows this to what the role needs to know.
+ACCOUNT_FIELDS = (
+    "registration.status",
+    "registration.name",
+    "loans.count",
+    "loans.due_dates",
+    "loans.titles",
+    "overdue.status",
+    "overdue.count",
+    "holds.count",
+    "holds.titles",
+    "charges.amount",
+    "charges.details",
+)
 
 
-def home(request):
-    return HttpResponse("Custodian")
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("card_number")
+@role_required(*PATRON_DESK_ROLES)
+def find(request):
+    """Find a patron by card number. POST only: a card number never goes into a URL."""
+    form = CardLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reader = door.Reader.staff(request.user)
+        try:
+            handle = door.find_patron(reader=reader, card_number=form.cleaned_data["card_number"])
+        except door.Refused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("desk:find")
+        if handle is None:
+            messages.warning(
+                request, "No patron account has that card number. Check it and try again."
+            )
+            return redirect("desk:find")
+        return redirect("desk:patron", ref=handle.ref)
+    return render(request, "desk/find.html", {"form": form, "checkin_form": CheckInForm()})
+
+
+@require_http_methods(["GET"])
+@role_required(*PATRON_DESK_ROLES)
+def patron(request, ref):
+    reader = door.Reader.staff(request.user)
+    try:
+        view = door.read_patron(
+            reader=reader, patron_ref=ref, purpose="library_business", fields=ACCOUNT_FIELDS
+        )
+    except door.PatronNotFound:
+        messages.warning(request, "That patron account no longer exists.")
+        return redirect("desk:find")
+    return render(
+        request,
+        "desk/patron.html",
+        {
+            "view": view,
+            "checkout_form": ItemBarcodeForm(auto_id="checkout_%s"),
+            "checkin_form": CheckInForm(auto_id="checkin_%s", initial={"return_to": ref}),
+        },
+    )
+
+
+@require_POST
+@role_required(*PATRON_DESK_ROLES)
+def check_out(request, ref):
+    form = ItemBarcodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Scan or type the item's barcode.")
+        return redirect("desk:patron", ref=ref)
+    barcode = form.cleaned_data["barcode"]
+    try:
+        receipt = door.check_out(
+            reader=door.Reader.staff(request.user), patron_ref=ref, item_barcode=barcode
+        )
+    except door.PatronNotFound:
+        messages.warning(request, "That patron account no longer exists.")
+        return redirect("desk:find")
+    except door.DoorError as error:
+        log.info("check-out refused for patron %s: %s", ref, type(error).__name__)
+        messages.error(request, f"Item {barcode} was not checked out. {error.message}")
+    else:
+        messages.success(
+            request, f"Checked out item {receipt.barcode}. Due {receipt.due_on:%A %-d %B %Y}."
+        )
+    return redirect("desk:patron", ref=ref)
+
+
+@require_POST
+@role_required(*PATRON_DESK_ROLES)
+def check_in(request):
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Scan or type the item's barcode.")
+        return redirect("desk:find")
+    barcode = form.cleaned_data["barcode"]
+    return_to = form.cleaned_data.get("return_to")
+    try:
+        receipt = door.check_in(reader=door.Reader.staff(request.user), item_barcode=barcode)
+    except door.DoorError as error:
+        log.info("check-in refused: %s", type(error).__name__)
+        messages.error(request, f"Item {barcode} was not checked in. {error.message}")
+    else:
+        note = (
+            " Put it on the hold shelf: a patron is waiting for it."
+            if receipt.to_hold_shelf
+            else ""
+        )
+        messages.success(request, f"Checked in item {receipt.barcode}.{note}")
+    if return_to:
+        return redirect(reverse("desk:patron", kwargs={"ref": return_to}))
+    return redirect("desk:find")

@@ -94,7 +94,11 @@ def requested_fields(fields) -> tuple[str, ...]:
 
 
 def staff_need_to_know(role: str) -> frozenset[str]:
-    return frozenset(get_engine().profile(settings.CUSTODIAN_PROFILE).staff_fields(role))
+    try:
+        return frozenset(get_engine().profile(settings.CUSTODIAN_PROFILE).staff_fields(role))
+    except KeyError:
+        # A role the profile does not list has no need to know anything.
+        return frozenset()
 
 
 def age_on(birth_date: date | None, today: date) -> int | None:

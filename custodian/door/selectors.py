@@ -91,4 +91,4 @@ def library_name() -> str:
 
 @cache
 def _library_name(profile: str) -> str:
-    return get_engine().profile(profile).library_name
+    return get_engine().profile(profile).display_name

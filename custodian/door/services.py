@@ -42,25 +42,26 @@ def _patron(patron_ref) -> Patron:
         ref = UUID(str(patron_ref))
     except ValueError:
         raise PatronNotFound() from None
-    patron = Patron.objects.filter(ref=ref).first()
-    if patron is None:
-        raise PatronNotFound()
-    return patron
+    try:
+        return Patron.objects.get(ref=ref)
+    except Patron.DoesNotExist:
+        raise PatronNotFound() from None
 
 
 def _item(barcode: str) -> Item:
-    barcode = (barcode or "").strip()
-    item = Item.objects.filter(barcode=barcode).first() if barcode else None
-    if item is None:
-        raise ItemNotFound()
-    return item
+    try:
+        return Item.objects.get(barcode=(barcode or "").strip())
+    except Item.DoesNotExist:
+        raise ItemNotFound() from None
 
 
 def _branch(reader: Reader, item: Item) -> Branch:
-    # Count the action at the clerk's own branch; staff with no branch act for the item's.
-    if reader.branch_id is not None:
-        return Branch.objects.get(pk=reader.branch_id)
-    return item.branch
+    """Count the action at the clerk's own branch; staff with no branch act for the item's.
+
+    The write services use only the branch's key, so a key-only instance saves a query on
+    every check-out (the foreign key still makes the database check it exists).
+    """
+    return Branch(pk=reader.branch_id if reader.branch_id is not None else item.branch_id)
 
 
 def _ruling(*, reader: Reader, action: str, patron: Patron | None) -> Ruling:
