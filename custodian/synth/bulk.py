@@ -1,15 +1,27 @@
-"""Fast, portable bulk writes: large bulk_create batches, explicit keys, SQLite tuning."""
+"""Fast, portable bulk writes: parameterised multi-row INSERTs, explicit keys, SQLite tuning.
+
+Measured on this project's models, Django's bulk_create spends about nine tenths of its time
+in Python building model instances and SQL (roughly 10,000 rows a second), so a million rows
+would take minutes on their own. Here each table gets one INSERT statement, built once from
+the model's own metadata, and rows are plain tuples sent with executemany in large batches
+inside the caller's transaction. Values that need adapting (dates, times, decimals, UUIDs,
+JSON) still go through the field's own get_db_prep_save, so SQLite and PostgreSQL store
+exactly what Django would.
+"""
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import AutoField, BigAutoField, Max, Model, SmallAutoField
 
 from custodian.synth.progress import Tracker
 
 BATCH = 5_000
+# Field types whose Python values the database driver cannot take as they are.
+ADAPTED = {"DateTimeField", "DateField", "TimeField", "DecimalField", "UUIDField", "JSONField"}
+AUTO = (AutoField, BigAutoField, SmallAutoField)
 
 
 def next_id(model: type[Model]) -> int:
@@ -17,23 +29,66 @@ def next_id(model: type[Model]) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
-def insert(model: type[Model], rows: Iterable[Model], *, tracker: Tracker, written: dict) -> int:
-    """bulk_create `rows` in large batches; the rows may come from a generator."""
+class _Statement:
+    """One model's INSERT for the given columns; other columns get their field defaults."""
+
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        given = [fields[name] for name in columns]
+        rest = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns and not isinstance(f, AUTO)
+        ]
+        for f in rest:
+            if not f.has_default() and not f.null:
+                raise ValueError(f"{model.__name__}.{f.attname} needs a value")
+        # A field added to a model later still gets its default; computed once, not per row.
+        self.extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+        self.adapters = [
+            (position, f) for position, f in enumerate(given) if f.get_internal_type() in ADAPTED
+        ]
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(f.column) for f in given + rest)
+        marks = ", ".join(["%s"] * (len(given) + len(rest)))
+        # Only identifiers from the model's own metadata, quoted; every value is a parameter.
+        table = quote(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def prepare(self, row: tuple) -> tuple:
+        if self.adapters:
+            row = list(row)
+            for position, f in self.adapters:
+                row[position] = f.get_db_prep_save(row[position], connection)
+        return (*row, *self.extra)
+
+
+def insert(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    tracker: Tracker,
+    written: dict,
+) -> int:
+    """Insert `rows` (tuples in the order of `columns`, field attnames) in large batches."""
+    statement = _Statement(model, columns)
     count = 0
-    batch: list[Model] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            count += _flush(model, batch, tracker)
-            batch = []
-    if batch:
-        count += _flush(model, batch, tracker)
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(statement.prepare(row))
+            if len(batch) >= BATCH:
+                count += _flush(cursor, statement.sql, batch, tracker)
+                batch = []
+        if batch:
+            count += _flush(cursor, statement.sql, batch, tracker)
     written[model.__name__] = written.get(model.__name__, 0) + count
     return count
 
 
-def _flush(model: type[Model], batch: list[Model], tracker: Tracker) -> int:
-    model.objects.bulk_create(batch, batch_size=BATCH)
+def _flush(cursor, sql: str, batch: list[tuple], tracker: Tracker) -> int:
+    cursor.executemany(sql, batch)
     tracker.advance(len(batch))
     return len(batch)
 
@@ -55,7 +110,8 @@ def fast_sqlite() -> Iterator[None]:
     anyway, so waiting for fsync on every commit buys nothing. Restored afterwards to the
     settings' own values, so a server started in the same process is durable again.
     """
-    if connection.vendor != "sqlite":
+    # SQLite refuses to change the safety level inside a transaction (as under a test).
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:

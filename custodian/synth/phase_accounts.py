@@ -95,15 +95,16 @@ def write_charges_and_payments(*, ctx: Context, tracker: Tracker) -> None:
     first = next_id(Charge)
     insert(
         Charge,
+        ("id", "patron_id", "kind", "amount", "item_id", "assessed_at", "note"),
         (
-            Charge(
-                id=first + number,
-                patron_id=ctx.patron_id(patron),
-                kind=kind,
-                amount=amount,
-                item_id=ctx.item_id(item) if item is not None else None,
-                assessed_at=assessed,
-                note=note,
+            (
+                first + number,
+                ctx.patron_id(patron),
+                kind,
+                amount,
+                ctx.item_id(item) if item is not None else None,
+                assessed,
+                note,
             )
             for number, (patron, kind, amount, item, assessed, note, _s) in enumerate(charges)
         ),
@@ -129,12 +130,7 @@ def write_charges_and_payments(*, ctx: Context, tracker: Tracker) -> None:
                 assessed + dt.timedelta(days=rng.randint(0, 45), minutes=rng.randrange(600)),
                 ctx.now,
             )
-            yield Payment(
-                patron_id=ctx.patron_id(patron),
-                charge_id=first + number,
-                amount=paid,
-                method=method,
-                paid_at=paid_at,
-            )
+            yield (ctx.patron_id(patron), first + number, paid, method, paid_at)
 
-    insert(Payment, payments(), tracker=tracker, written=ctx.written)
+    columns = ("patron_id", "charge_id", "amount", "method", "paid_at")
+    insert(Payment, columns, payments(), tracker=tracker, written=ctx.written)

@@ -20,12 +20,12 @@ def make_branches(*, ctx: Context, tracker: Tracker) -> None:
         if index >= len(words.BRANCH_NAMES):
             name = f"{name} {index // len(words.BRANCH_NAMES) + 1}"
         code = "CEN" if index == 0 else f"B{index:02d}"
-        rows.append(Branch(id=first + index, code=code, name=name))
+        rows.append((first + index, code, name))
         ctx.branch_ids.append(first + index)
         ctx.branch_codes.append(code)
         # The central library serves about three times the patrons of a branch.
         ctx.branch_weights.append(3.0 if index == 0 else rng.uniform(0.6, 1.4))
-    insert(Branch, rows, tracker=tracker, written=ctx.written)
+    insert(Branch, ("id", "code", "name"), rows, tracker=tracker, written=ctx.written)
 
 
 def item_count(patrons: int) -> int:
@@ -91,15 +91,25 @@ def write_items(*, ctx: Context, tracker: Tracker) -> None:
     def rows():
         for index in range(count):
             title, author, call_number = _title(rng, ctx.i_audience[index])
-            yield Item(
-                id=ctx.item_id0 + index,
-                barcode=codes[index],
-                title=title,
-                author=author,
-                call_number=call_number,
-                branch_id=ctx.branch_ids[ctx.i_branch[index]],
-                status=ctx.i_status[index],
-                replacement_cost=ctx.i_cost[index],
+            yield (
+                ctx.item_id0 + index,
+                codes[index],
+                title,
+                author,
+                call_number,
+                ctx.branch_ids[ctx.i_branch[index]],
+                ctx.i_status[index],
+                ctx.i_cost[index],
             )
 
-    insert(Item, rows(), tracker=tracker, written=ctx.written)
+    columns = (
+        "id",
+        "barcode",
+        "title",
+        "author",
+        "call_number",
+        "branch_id",
+        "status",
+        "replacement_cost",
+    )
+    insert(Item, columns, rows(), tracker=tracker, written=ctx.written)

@@ -71,7 +71,7 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
     adult = ctx.showcase.get("adult")
     per_patron = []
     for index in range(ctx.patrons):
-        transactions = int(rng.expovariate(1 / LOANS_PER_PATRON))
+        transactions = round(rng.expovariate(1 / LOANS_PER_PATRON))
         if index == adult:
             transactions = max(transactions, 12)
         per_patron.append(transactions)
@@ -203,26 +203,18 @@ def write_circulation(*, ctx: Context, tracker: Tracker) -> None:
     pid, iid, bid = ctx.patron_id, ctx.item_id, ctx.branch_ids
     insert(
         Loan,
+        ("item_id", "patron_id", "branch_id", "checked_out_at", "due_on", "renewals"),
         (
-            Loan(
-                item_id=iid(item),
-                patron_id=pid(patron),
-                branch_id=bid[branch],
-                checked_out_at=checked_out,
-                due_on=due,
-                renewals=renewals,
-            )
-            for patron, item, branch, checked_out, due, renewals in ctx.loans
+            (iid(item), pid(patron), bid[branch], out, due, renewals)
+            for patron, item, branch, out, due, renewals in ctx.loans
         ),
         tracker=tracker,
         written=ctx.written,
     )
     insert(
         PastLoan,
-        (
-            PastLoan(patron_id=pid(p), item_id=iid(i), checked_out_at=out, returned_at=back)
-            for p, i, out, back in ctx.past
-        ),
+        ("patron_id", "item_id", "checked_out_at", "returned_at"),
+        ((pid(p), iid(i), out, back) for p, i, out, back in ctx.past),
         tracker=tracker,
         written=ctx.written,
     )
@@ -230,25 +222,16 @@ def write_circulation(*, ctx: Context, tracker: Tracker) -> None:
     def counts():
         for key in sorted(ctx.counts):
             item, branch, days_ago = ctx.unpack_count_key(key)
-            yield CirculationCount(
-                item_id=iid(item),
-                branch_id=bid[branch],
-                day=ctx.today - dt.timedelta(days=days_ago),
-                checkouts=ctx.counts[key],
-            )
+            day = ctx.today - dt.timedelta(days=days_ago)
+            yield (iid(item), bid[branch], day, ctx.counts[key])
 
-    insert(CirculationCount, counts(), tracker=tracker, written=ctx.written)
+    columns = ("item_id", "branch_id", "day", "checkouts")
+    insert(CirculationCount, columns, counts(), tracker=tracker, written=ctx.written)
     insert(
         Hold,
+        ("patron_id", "item_id", "pickup_branch_id", "placed_at", "status", "ready_until"),
         (
-            Hold(
-                patron_id=pid(p),
-                item_id=iid(i),
-                pickup_branch_id=bid[branch],
-                placed_at=placed,
-                status=status,
-                ready_until=ready_until,
-            )
+            (pid(p), iid(i), bid[branch], placed, status, ready_until)
             for p, i, branch, placed, status, ready_until in ctx.holds
         ),
         tracker=tracker,

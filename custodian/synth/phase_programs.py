@@ -29,8 +29,8 @@ def write_programs(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="programs")
     pools = patron_pools(ctx)
     first = next_id(Program)
-    programs: list[Program] = []
-    meta: list[tuple[str, int, int]] = []  # (audience, branch, capacity or 0)
+    programs: list[tuple] = []  # (id, title, branch id, starts_at, capacity)
+    meta: list[tuple[str, int, int]] = []  # (audience, branch, capacity or 0), alongside
     for branch in range(ctx.branches):
         for title, audience, every, capacity in cw.PROGRAM_SERIES:
             if branch > 0 and rng.random() < 0.35:
@@ -40,40 +40,35 @@ def write_programs(*, ctx: Context, tracker: Tracker) -> None:
             takes_registrations = "Storytime" not in title and "Rhyme" not in title
             day = ctx.today - dt.timedelta(days=PAST_DAYS - rng.randrange(every))
             while day <= ctx.today + dt.timedelta(days=AHEAD_DAYS):
+                starts_at = at(day, start_minutes, ctx.tz)
+                limit = capacity if takes_registrations else None
                 programs.append(
-                    Program(
-                        id=first + len(programs),
-                        title=title,
-                        branch_id=ctx.branch_ids[branch],
-                        starts_at=at(day, start_minutes, ctx.tz),
-                        capacity=capacity if takes_registrations else None,
-                    )
+                    (first + len(programs), title, ctx.branch_ids[branch], starts_at, limit)
                 )
-                meta.append((audience, branch, capacity if takes_registrations else 0))
+                meta.append((audience, branch, limit or 0))
                 day += dt.timedelta(days=every)
-    insert(Program, programs, tracker=tracker, written=ctx.written)
+    columns = ("id", "title", "branch_id", "starts_at", "capacity")
+    insert(Program, columns, programs, tracker=tracker, written=ctx.written)
 
     def registrations():
         for program, (audience, branch, capacity) in zip(programs, meta, strict=True):
+            program_id, starts_at = program[0], program[3]
             pool = pools.get((branch, audience), [])
             if not capacity or not pool:
                 continue
             wanted = min(len(pool), int(capacity * rng.uniform(0.2, 1.0)))
-            happened = program.starts_at < ctx.now
+            happened = starts_at < ctx.now
             for index in rng.sample(pool, wanted):
-                registered = program.starts_at - dt.timedelta(
-                    days=rng.randint(1, 21), hours=rng.randint(0, 9)
+                ahead = dt.timedelta(days=rng.randint(1, 21), hours=rng.randint(0, 9))
+                registered = min(
+                    starts_at - ahead, ctx.now - dt.timedelta(minutes=rng.randint(5, 600))
                 )
-                registered = min(registered, ctx.now - dt.timedelta(minutes=rng.randint(5, 600)))
-                yield ProgramRegistration(
-                    program_id=program.id,
-                    patron_id=ctx.patron_id(index),
-                    registered_at=registered,
-                    # Attendance is known only once the program has taken place.
-                    attended=(rng.random() < 0.8) if happened else None,
-                )
+                # Attendance is known only once the program has taken place.
+                attended = (rng.random() < 0.8) if happened else None
+                yield (program_id, ctx.patron_id(index), registered, attended)
 
-    insert(ProgramRegistration, registrations(), tracker=tracker, written=ctx.written)
+    columns = ("program_id", "patron_id", "registered_at", "attended")
+    insert(ProgramRegistration, columns, registrations(), tracker=tracker, written=ctx.written)
 
 
 def _day_of_bookings(rng: random.Random) -> list[tuple[int, int]]:
@@ -98,42 +93,37 @@ def _day_of_bookings(rng: random.Random) -> list[tuple[int, int]]:
 def write_rooms_and_bookings(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="rooms")
     first = next_id(Room)
-    rooms: list[Room] = []
+    rooms: list[tuple[int, int, str, int]] = []  # (id, branch index, name, capacity)
     for branch in range(ctx.branches):
         count = len(words.ROOM_NAMES) if branch == 0 else rng.randint(1, 3)
         for name, capacity in words.ROOM_NAMES[:count]:
-            rooms.append(
-                Room(
-                    id=first + len(rooms),
-                    branch_id=ctx.branch_ids[branch],
-                    name=name,
-                    capacity=capacity,
-                )
-            )
-    insert(Room, rooms, tracker=tracker, written=ctx.written)
+            rooms.append((first + len(rooms), branch, name, capacity))
+    insert(
+        Room,
+        ("id", "branch_id", "name", "capacity"),
+        ((i, ctx.branch_ids[b], name, cap) for i, b, name, cap in rooms),
+        tracker=tracker,
+        written=ctx.written,
+    )
     pools = patron_pools(ctx)
-    everyone = [
+    adults = [
         i
         for i, s in enumerate(ctx.p_status)
         if s == Patron.Status.ACTIVE and ctx.p_group[i] == ADULT
     ]
-    branch_of = {room.id: ctx.branch_ids.index(room.branch_id) for room in rooms}
 
     def bookings():
-        if not everyone:
+        if not adults:
             return
-        for room in rooms:
-            local = pools.get((branch_of[room.id], ADULT)) or everyone
+        for room_id, branch, _name, capacity in rooms:
+            local = pools.get((branch, ADULT)) or adults
             for offset in range(-60, 31):
                 day = ctx.today + dt.timedelta(days=offset)
                 for start, end in _day_of_bookings(rng):
-                    pool = local if rng.random() < 0.8 else everyone
-                    yield RoomBooking(
-                        room_id=room.id,
-                        patron_id=ctx.patron_id(pool[rng.randrange(len(pool))]),
-                        starts_at=at(day, start, ctx.tz),
-                        ends_at=at(day, end, ctx.tz),
-                        attendees=rng.randint(1, room.capacity),
-                    )
+                    pool = local if rng.random() < 0.8 else adults
+                    patron = ctx.patron_id(pool[rng.randrange(len(pool))])
+                    starts_at, ends_at = at(day, start, ctx.tz), at(day, end, ctx.tz)
+                    yield (room_id, patron, starts_at, ends_at, rng.randint(1, capacity))
 
-    insert(RoomBooking, bookings(), tracker=tracker, written=ctx.written)
+    columns = ("room_id", "patron_id", "starts_at", "ends_at", "attendees")
+    insert(RoomBooking, columns, bookings(), tracker=tracker, written=ctx.written)

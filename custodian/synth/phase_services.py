@@ -31,14 +31,15 @@ def _past_moment(ctx: Context, rng, *, days: int) -> dt.datetime:
 def write_computer_sessions(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="computers")
 
-    def session(patron, guest, branch, started, ended):
-        return ComputerSession(
-            patron_id=ctx.patron_id(patron) if patron is not None else None,
-            guest_pass=guest,
-            branch_id=ctx.branch_ids[branch],
-            workstation=f"{ctx.branch_codes[branch]}-PC{rng.randint(1, WORKSTATIONS):02d}",
-            started_at=started,
-            ended_at=ended,
+    def session(patron, guest, branch, started, ended, workstation=None):
+        workstation = workstation or rng.randint(1, WORKSTATIONS)
+        return (
+            ctx.patron_id(patron) if patron is not None else None,
+            guest,
+            ctx.branch_ids[branch],
+            f"{ctx.branch_codes[branch]}-PC{workstation:02d}",
+            started,
+            ended,
         )
 
     def guest_pass():
@@ -64,15 +65,18 @@ def write_computer_sessions(*, ctx: Context, tracker: Tracker) -> None:
             for i, s in enumerate(ctx.p_status)
             if s == Patron.Status.ACTIVE and ctx.p_group[i] == ADULT
         ]
+        # Each on its own workstation: the database allows one open session per machine.
         for branch in range(ctx.branches):
-            for _ in range(2):
+            for number in (1, 2):
                 started = ctx.now - dt.timedelta(minutes=rng.randint(5, 55))
                 if active and rng.random() < 0.7:
-                    yield session(active[rng.randrange(len(active))], "", branch, started, None)
+                    patron, guest = active[rng.randrange(len(active))], ""
                 else:
-                    yield session(None, guest_pass(), branch, started, None)
+                    patron, guest = None, guest_pass()
+                yield session(patron, guest, branch, started, None, workstation=number)
 
-    insert(ComputerSession, rows(), tracker=tracker, written=ctx.written)
+    columns = ("patron_id", "guest_pass", "branch_id", "workstation", "started_at", "ended_at")
+    insert(ComputerSession, columns, rows(), tracker=tracker, written=ctx.written)
 
 
 def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
@@ -86,15 +90,16 @@ def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
         # Many questions come from people who never give a card number.
         for _ in range(max(5, ctx.patrons // 25)):
             patron = older[rng.randrange(len(older))] if rng.random() < 0.7 else None
-            yield ReferenceInterview(
-                patron_id=ctx.patron_id(patron) if patron is not None else None,
-                branch_id=ctx.branch_ids[rng.randrange(ctx.branches)],
-                asked_at=_past_moment(ctx, rng, days=180),
-                channel=rng.choices(channels, weights=(55, 20, 15, 10))[0],
-                question=rng.choice(cw.REFERENCE_QUESTIONS),
+            yield (
+                ctx.patron_id(patron) if patron is not None else None,
+                ctx.branch_ids[rng.randrange(ctx.branches)],
+                _past_moment(ctx, rng, days=180),
+                rng.choices(channels, weights=(55, 20, 15, 10))[0],
+                rng.choice(cw.REFERENCE_QUESTIONS),
             )
 
-    insert(ReferenceInterview, interviews(), tracker=tracker, written=ctx.written)
+    columns = ("patron_id", "branch_id", "asked_at", "channel", "question")
+    insert(ReferenceInterview, columns, interviews(), tracker=tracker, written=ctx.written)
     statuses = InterlibraryLoanRequest.Status.values
 
     def ill_requests():
@@ -105,16 +110,17 @@ def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
             age = (ctx.now - requested).days
             # Recent requests are still under way; old ones have gone back to the lender.
             weights = (50, 30, 15, 0, 5) if age < 14 else (2, 5, 25, 60, 8)
-            yield InterlibraryLoanRequest(
-                patron_id=ctx.patron_id(patron),
-                title=title,
-                author=author,
-                lending_library=rng.choice(words.LENDING_LIBRARIES),
-                requested_at=requested,
-                status=rng.choices(statuses, weights=weights)[0],
+            yield (
+                ctx.patron_id(patron),
+                title,
+                author,
+                rng.choice(words.LENDING_LIBRARIES),
+                requested,
+                rng.choices(statuses, weights=weights)[0],
             )
 
-    insert(InterlibraryLoanRequest, ill_requests(), tracker=tracker, written=ctx.written)
+    columns = ("patron_id", "title", "author", "lending_library", "requested_at", "status")
+    insert(InterlibraryLoanRequest, columns, ill_requests(), tracker=tracker, written=ctx.written)
     subjects = [subject for _dewey, subject in cw.NONFICTION]
 
     def searches():
@@ -124,32 +130,33 @@ def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
                 query = rng.choice(subjects)
             else:
                 query = f"{rng.choice(cw.ADJECTIVES)} {rng.choice(cw.NOUNS)}".lower()
-            yield SearchRecord(
-                patron_id=ctx.patron_id(patron) if patron is not None else None,
-                database=rng.choice(cw.SEARCH_DATABASES),
-                query=query,
-                searched_at=_past_moment(ctx, rng, days=90),
+            yield (
+                ctx.patron_id(patron) if patron is not None else None,
+                rng.choice(cw.SEARCH_DATABASES),
+                query,
+                _past_moment(ctx, rng, days=90),
             )
 
-    insert(SearchRecord, searches(), tracker=tracker, written=ctx.written)
+    columns = ("patron_id", "database", "query", "searched_at")
+    insert(SearchRecord, columns, searches(), tracker=tracker, written=ctx.written)
 
 
 def write_camera_footage(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="cameras")
     first = next_id(CameraFootage)
-    footage: list[CameraFootage] = []
+    footage: list[tuple] = []  # (id, branch id, camera, starts_at, ends_at, retain_until, ref)
 
     def clip(branch: int, camera: str, day: dt.date, retain_until: dt.date) -> None:
         slug = camera.lower().replace("'", "").replace(" ", "-")
         footage.append(
-            CameraFootage(
-                id=first + len(footage),
-                branch_id=ctx.branch_ids[branch],
-                camera=camera,
-                starts_at=at(day, 8 * 60 + 30, ctx.tz),
-                ends_at=at(day, 20 * 60 + 30, ctx.tz),
-                retain_until=retain_until,
-                storage_ref=f"vms://{ctx.branch_codes[branch]}/{slug}/{day.isoformat()}",
+            (
+                first + len(footage),
+                ctx.branch_ids[branch],
+                camera,
+                at(day, 8 * 60 + 30, ctx.tz),
+                at(day, 20 * 60 + 30, ctx.tz),
+                retain_until,
+                f"vms://{ctx.branch_codes[branch]}/{slug}/{day.isoformat()}",
             )
         )
 
@@ -169,12 +176,10 @@ def write_camera_footage(*, ctx: Context, tracker: Tracker) -> None:
             branch, rng.choice(words.CAMERAS[:3]), day, day + dt.timedelta(days=INCIDENT_HOLD_DAYS)
         )
         seen = rng.sample(adults, min(len(adults), rng.randint(1, 2)))
-        incidents.extend((footage[-1].id, ctx.patron_id(index)) for index in seen)
-    insert(CameraFootage, footage, tracker=tracker, written=ctx.written)
+        incidents.extend((footage[-1][0], ctx.patron_id(index)) for index in seen)
+    columns = ("id", "branch_id", "camera", "starts_at", "ends_at", "retain_until", "storage_ref")
+    insert(CameraFootage, columns, footage, tracker=tracker, written=ctx.written)
     through = CameraFootage.identified_patrons.through
     insert(
-        through,
-        (through(camerafootage_id=f, patron_id=p) for f, p in incidents),
-        tracker=tracker,
-        written=ctx.written,
+        through, ("camerafootage_id", "patron_id"), incidents, tracker=tracker, written=ctx.written
     )
