@@ -114,6 +114,7 @@ class UTCTimestampField(models.CharField):
         return canonical.parse_timestamp(value)
 
     def get_prep_value(self, value):
+        # Compare as canonical text, never let CharField turn it back into a datetime.
         if hasattr(value, "tzinfo"):
             return canonical.timestamp(value)
-        return super().get_prep_value(value)
+        return value

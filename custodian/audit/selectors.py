@@ -19,7 +19,7 @@ def entries_for_patron(*, patron_ref: str, limit: int | None = None) -> QuerySet
 
 
 def entries_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[AuditEntry]:
-    """Entries recorded in [start, end), oldest first. Times are compared as canonical UTC text."""
+    """Entries recorded in [start, end), oldest first (compared as canonical UTC text)."""
     return AuditEntry.objects.filter(
         recorded_at__gte=canonical.timestamp(start), recorded_at__lt=canonical.timestamp(end)
     ).order_by("seq")

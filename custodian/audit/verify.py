@@ -243,8 +243,8 @@ def _count(low, high) -> int:
 
 def _walk(cursor, sql, head, good, low, high, chunk_size, progress) -> tuple[int, int | None]:
     """Stream the log; raise _Bad at the first fault. Returns (entries, checkpoint size)."""
-    if head is None:
-        raise _Bad(1, "the audit head row is missing")
+    if head is None:  # never appended to (or flushed): an empty log
+        head = (0, canonical.GENESIS_HASH, "")
     head_seq, head_hash, head_frontier = head
     if low is not None and low < 1:
         raise _Bad(low, f"entry {low} sits before the first entry: it was inserted")

@@ -9,9 +9,10 @@ from custodian.audit import canonical, merkle, services
 PATRONS = [str(uuid.UUID(int=i + 1)) for i in range(3)]
 
 
-def append(n: int) -> None:
+def append(n: int, using: str = "default") -> None:
     for i in range(n):
         services.record_access(
+            using=using,
             actor=f"desk{i % 3}",
             role="desk",
             purpose="library_business",
@@ -32,7 +33,12 @@ def sql(statement: str, params=()) -> list:
 def disable_triggers() -> None:
     """What an attacker with database access does first."""
     if connection.vendor == "sqlite":
-        names = [r[0] for r in sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%%'")]
+        names = [
+            r[0]
+            for r in sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%%'"
+            )
+        ]
         for name in names:
             sql(f"DROP TRIGGER {name}")
     else:

@@ -124,7 +124,9 @@ def test_rewritten_and_rehashed_history_is_caught_by_checkpoints(chunk):
 
 
 def test_forged_checkpoint_signature_is_named(chunk):
-    sig = base64.b64decode(h.sql("SELECT signature FROM audit_auditcheckpoint WHERE tree_size = 10")[0][0])
+    sig = base64.b64decode(
+        h.sql("SELECT signature FROM audit_auditcheckpoint WHERE tree_size = 10")[0][0]
+    )
     forged = base64.b64encode(bytes([sig[0] ^ 1]) + sig[1:]).decode()
     h.sql("UPDATE audit_auditcheckpoint SET signature = %s WHERE tree_size = 10", [forged])
     result = bad(chunk)
@@ -148,7 +150,9 @@ def test_checkpoint_signed_with_another_key_is_named(chunk):
     # A checkpoint at 12 over the rewritten log, signed by a key the library never trusted.
     root = merkle.root(frontier).hex()
     mallory = Ed25519PrivateKey.generate()
-    message = keys.checkpoint_message(tree_size=N, root_hash=root, head_hash=row[0], signed_at="2030-01-01T00:00:00.000000Z")
+    message = keys.checkpoint_message(
+        tree_size=N, root_hash=root, head_hash=row[0], signed_at="2030-01-01T00:00:00.000000Z"
+    )
     h.sql(
         "INSERT INTO audit_auditcheckpoint VALUES (%s, %s, %s, %s, %s, %s, %s)",
         [

@@ -1,0 +1,231 @@
+"""Appending, reading back, append-only guards, the Merkle tree and the CLI."""
+
+import datetime as dt
+import hashlib
+import os
+import stat
+import uuid
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from typer.testing import CliRunner
+
+from custodian.audit import canonical, keys, merkle, selectors, services
+from custodian.audit.models import AppendOnlyError, AuditCheckpoint, AuditEntry
+from tests.audit import helpers as h
+
+REF = str(uuid.uuid4())
+
+
+def record(**overrides):
+    values = dict(
+        actor="alice",
+        role="desk",
+        purpose="library_business",
+        patron_ref=REF,
+        fields=["loans.due_dates"],
+        outcome="release",
+        clauses=["sonoma-4.2"],
+    )
+    values.update(overrides)
+    return services.record_access(**values)
+
+
+@pytest.mark.django_db
+def test_entries_chain_and_read_back():
+    first = record()
+    second = record(action="check_out", patron_ref=None, fields=[], clauses=[])
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.prev_hash == canonical.GENESIS_HASH
+    assert second.prev_hash == first.entry_hash
+    stored = AuditEntry.objects.get(seq=2)
+    assert stored.entry_hash == second.entry_hash
+    assert (stored.action, stored.patron_ref, stored.fields, stored.clauses) == (
+        "check_out",
+        "",
+        [],
+        [],
+    )
+    assert stored.recorded_at.tzinfo is not None
+    assert AuditEntry.objects.get(seq=1).fields == ["loans.due_dates"]
+
+
+@pytest.mark.django_db
+def test_entry_hash_is_the_rfc6962_leaf_of_the_body():
+    entry = record()
+    assert entry.entry_hash == hashlib.sha256(b"\x00" + entry.body.encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_an_entry_never_exists_without_its_act():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record()
+        raise RuntimeError("the read failed")
+    assert AuditEntry.objects.count() == 0
+    assert record().seq == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"patron_ref": "Ada Reader"},
+        {"patron_ref": "21000000000001"},
+        {"actor": "21000000000001"},
+        {"actor": ""},
+        {"purpose": "read the file\n"},
+        {"fields": ["Ada Reader"]},
+        {"role": "desk staff"},
+    ],
+)
+@pytest.mark.django_db
+def test_personal_data_is_refused(overrides):
+    with pytest.raises(canonical.AuditValueError):
+        record(**overrides)
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_orm_refuses_updates_and_deletes():
+    entry = record()
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(seq=1).update(body="{}")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.create(seq=5, body="[]")
+
+
+@pytest.mark.django_db
+def test_database_triggers_refuse_updates_and_deletes():
+    record()
+    services.checkpoint()
+    for statement in (
+        "UPDATE audit_auditentry SET body = body WHERE seq = 1",
+        "DELETE FROM audit_auditentry WHERE seq = 1",
+        "UPDATE audit_auditcheckpoint SET root_hash = root_hash",
+        "DELETE FROM audit_auditcheckpoint",
+        "UPDATE audit_audithead SET seq = 0",
+        "DELETE FROM audit_audithead",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert services.verify_log().ok
+
+
+@pytest.mark.django_db
+def test_checkpoints_are_written_every_n_entries(settings):
+    settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY = 4
+    h.append(9)
+    assert list(AuditCheckpoint.objects.values_list("tree_size", flat=True)) == [4, 8]
+    cp = services.checkpoint()
+    assert cp.tree_size == 9 and services.checkpoint().tree_size == 9  # idempotent
+    leaves = [bytes.fromhex(e.entry_hash) for e in AuditEntry.objects.all()]
+    assert cp.root_hash == merkle.reference_root(leaves).hex()
+    message = keys.checkpoint_message(
+        tree_size=9, root_hash=cp.root_hash, head_hash=cp.head_hash, signed_at=cp.signed_at
+    )
+    assert keys.signature_ok(public_key=cp.public_key, signature=cp.signature, message=message)
+    result = services.verify_log()
+    assert result.ok and result.checkpoint == 9
+
+
+@pytest.mark.django_db
+def test_empty_log_verifies():
+    result = services.verify_log()
+    assert result.ok and result.count == 0
+    assert services.checkpoint() is None
+
+
+@pytest.mark.parametrize("n", [*range(0, 20), 31, 32, 33, 100])
+def test_frontier_root_matches_rfc6962(n):
+    leaves = [hashlib.sha256(bytes([i % 256, i // 256])).digest() for i in range(n)]
+    frontier: list[bytes] = []
+    for i, leaf in enumerate(leaves):
+        merkle.append(frontier, i, leaf)
+    assert merkle.frontier_is_well_formed(frontier, n)
+    assert merkle.root(frontier) == merkle.reference_root(leaves)
+    assert merkle.frontier_from_text(merkle.frontier_to_text(frontier)) == frontier
+
+
+def test_rfc6962_known_answer():
+    # Empty tree and single-leaf tree, from RFC 6962 definitions.
+    assert (
+        merkle.root([]).hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    )
+    leaf = hashlib.sha256(b"\x00" + b"").digest()
+    assert merkle.reference_root([leaf]) == leaf
+
+
+@pytest.mark.django_db
+def test_selectors_by_patron_and_time():
+    other = str(uuid.uuid4())
+    record()
+    record(patron_ref=other)
+    record()
+    assert [e.seq for e in selectors.entries_for_patron(patron_ref=REF)] == [3, 1]
+    assert [e.seq for e in selectors.entries_for_patron(patron_ref=other)] == [2]
+    now = dt.datetime.now(dt.UTC)
+    assert [
+        e.seq
+        for e in selectors.entries_between(
+            start=now - dt.timedelta(hours=1), end=now + dt.timedelta(seconds=1)
+        )
+    ] == [1, 2, 3]
+    assert not selectors.entries_between(
+        start=now - dt.timedelta(hours=2), end=now - dt.timedelta(hours=1)
+    ).exists()
+
+
+def test_signing_key_file_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTODIAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(keys.KEY_ENV, raising=False)
+    keys.signing_key.cache_clear()
+    try:
+        public = keys.own_public_key()
+        path = tmp_path / keys.KEY_FILE
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        keys.signing_key.cache_clear()
+        assert keys.own_public_key() == public  # generated once, then reused
+    finally:
+        keys.signing_key.cache_clear()
+
+
+def test_signing_key_from_environment(monkeypatch):
+    import base64
+
+    monkeypatch.setenv(keys.KEY_ENV, base64.b64encode(b"k" * 32).decode())
+    keys.signing_key.cache_clear()
+    try:
+        assert keys.trusted_public_keys() == {keys.own_public_key()}
+        monkeypatch.setenv(keys.PUBLIC_KEYS_ENV, keys.own_public_key())
+        assert keys.trusted_public_keys() == {keys.own_public_key()}
+    finally:
+        keys.signing_key.cache_clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cli_verify_reports_count_and_first_bad_entry():
+    from custodian.cli import app
+
+    h.append(7)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["audit", "verify", "--quiet"])
+    assert ok.exit_code == 0, ok.output
+    assert "entries: 7" in ok.output and "chain intact" in ok.output
+    cp = runner.invoke(app, ["audit", "checkpoint"])
+    assert cp.exit_code == 0 and "tree_size 7" in cp.output
+    tail = runner.invoke(app, ["audit", "tail", "-n", "2"])
+    assert tail.exit_code == 0
+    with transaction.atomic():
+        h.disable_triggers()
+        text = h.body(4).replace('"release"', '"deny"')
+        h.sql("UPDATE audit_auditentry SET body = %s WHERE seq = 4", [text])
+        bad = runner.invoke(app, ["audit", "verify", "--quiet"])
+        transaction.set_rollback(True)
+    assert bad.exit_code == 1
+    assert "first bad entry: 4" in bad.output
