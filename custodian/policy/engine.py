@@ -8,6 +8,7 @@ question for the request as a whole, and assembles what the satisfied rules say.
 import json
 import os
 import re
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -186,6 +187,7 @@ class Engine:
         self.profiles: dict[str, Profile] = {}
         self._base = _base_entities()
         self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
         self.cache_size = cache_size
         for folder in profile_dirs if profile_dirs is not None else default_profile_dirs():
             self.add_profile(folder)
@@ -195,7 +197,8 @@ class Engine:
         if profile.name in self.profiles and self.profiles[profile.name].folder != Path(folder):
             raise ProfileError(f"a profile named {profile.name!r} is already loaded", path=folder)
         self.profiles[profile.name] = profile
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
         return profile
 
     def profile(self, name: str) -> Profile:
@@ -207,21 +210,26 @@ class Engine:
 
     def decide(self, request: dict) -> dict:
         """The decision for one request (see shared/contract); RequestError if malformed."""
+        key = None
         if self.cache_size:
             try:
                 key = json.dumps(request, sort_keys=True, separators=(",", ":"))
             except (TypeError, ValueError):
-                key = None
-            hit = self._cache.get(key) if key else None
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return _copy(hit)
+                key = None  # not JSON at all: check_request names the problem
+            if key is not None:
+                with self._lock:  # the web server decides on several threads
+                    hit = self._cache.get(key)
+                    if hit is not None:
+                        self._cache.move_to_end(key)
+                if hit is not None:
+                    return _copy(hit)
         check_request(request)
         decision = self._decide(self.profile(request["profile"]), request)
-        if self.cache_size and key:
-            self._cache[key] = decision
-            if len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        if key is not None:
+            with self._lock:
+                self._cache[key] = decision
+                if len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
             return _copy(decision)
         return decision
 
@@ -329,13 +337,16 @@ def default_profile_dirs() -> list[Path]:
 
 
 _engine: Engine | None = None
+_engine_lock = threading.Lock()
 
 
 def get_engine() -> Engine:
     """The process-wide engine, with every profile parsed once."""
     global _engine
     if _engine is None:
-        _engine = Engine()
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine()
     return _engine
 
 

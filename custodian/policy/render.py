@@ -166,7 +166,10 @@ def render_policy(*, engine, profile) -> str:
     for title, spec in _situations(profile):
         d = engine.decide(_request(profile, spec))
         lines.append(f"* {title}")
-        if d["release"]:
+        if d["release"] and spec.get("instrument") and len(d["release"]) == len(FIELDS):
+            # The situation's document names every field; what is told is its face.
+            lines.append(_wrap("May be told: what the document names on its face."))
+        elif d["release"]:
             lines.append(_wrap(f"May be told: {_told(d['release'])}."))
         else:
             lines.append(_wrap("Is told nothing now."))
