@@ -11,7 +11,8 @@ from uuid import UUID
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from custodian.disclosure import gateways, selectors, services, vocab
@@ -312,7 +313,7 @@ def create_request(request: HttpRequest, payload: IntakeIn):
     )
     scan = _decode_scan(inst.scan_base64 if inst else None)
     screen = services.intake(user=request.user, data=data, scan=scan)
-    return 201, _screen_out(screen)
+    return Status(201, _screen_out(screen))
 
 
 @router.get("/requests/{ref}", response={200: DecisionScreenOut, **ERRORS}, summary="The decision screen")
@@ -352,7 +353,7 @@ def _case(request, ref, action):
 def add_note(request: HttpRequest, ref: UUID, payload: NoteIn):
     case = _case(request, ref, "disclosure.case.note")
     e = services.add_note(user=request.user, case=case, note=payload.note)
-    return 201, {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
+    return Status(201, {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note})
 
 
 @router.post("/cases/{ref}/reviews", response={201: CaseOut, **ERRORS}, summary="Record the legal review")
@@ -362,7 +363,7 @@ def add_review(request: HttpRequest, ref: UUID, payload: ReviewIn):
                     counsel_consulted=payload.counsel_consulted, board_consulted=payload.board_consulted,
                     emergency_confirmed=payload.emergency_confirmed, notes=payload.notes)
     case.refresh_from_db()
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @router.post("/cases/{ref}/written-decisions", response={201: CaseOut, **ERRORS},
@@ -372,7 +373,7 @@ def add_written_decision(request: HttpRequest, ref: UUID, payload: WrittenDecisi
     services.write_decision(user=request.user, case=case, disclose=payload.disclose, text=payload.text,
                             basis=payload.basis)
     case.refresh_from_db()
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @router.post("/cases/{ref}/releases", response={201: ReleaseOut, **ERRORS}, summary="Produce the disclosure package")
@@ -381,7 +382,7 @@ def add_release(request: HttpRequest, ref: UUID, payload: ReleaseIn):
     rel = services.release(user=request.user, case=case, handed_to=payload.handed_to,
                            fields=list(payload.fields) if payload.fields else None,
                            date_from=payload.date_from, date_to=payload.date_to)
-    return 201, _release_out(rel)
+    return Status(201, _release_out(rel))
 
 
 @router.get("/cases/{ref}/releases/{release_ref}", response={200: dict, **ERRORS},
@@ -403,8 +404,8 @@ def add_cost(request: HttpRequest, ref: UUID, payload: CostIn):
     case = _case(request, ref, "disclosure.cost")
     c = services.add_cost(user=request.user, case=case, description=payload.description,
                           staff_minutes=payload.staff_minutes, hourly_rate_cents=payload.hourly_rate_cents)
-    return 201, {"description": c.description, "staff_minutes": c.staff_minutes,
-                 "hourly_rate_cents": c.hourly_rate_cents, "amount_cents": c.amount_cents}
+    return Status(201, {"description": c.description, "staff_minutes": c.staff_minutes,
+                        "hourly_rate_cents": c.hourly_rate_cents, "amount_cents": c.amount_cents})
 
 
 @router.get("/cases/{ref}/invoice", response={200: dict, **ERRORS}, summary="The invoice for the requester")
@@ -424,7 +425,7 @@ def add_counsel_review(request: HttpRequest, ref: UUID, payload: CounselIn):
     services.record_counsel_review(user=request.user, case=case, counsel_name=payload.counsel_name,
                                    conclusion=payload.conclusion)
     case.refresh_from_db()
-    return 201, _case_out(case)
+    return Status(201, _case_out(case))
 
 
 @router.post("/cases/{ref}/unseal", response={200: CaseOut, **ERRORS}, summary="Unseal (the Director only)")
@@ -470,7 +471,9 @@ def reminders(request: HttpRequest):
 
 
 @router.get("/transparency", response={200: dict, **ERRORS}, summary="Counts for the board")
-def transparency(request: HttpRequest, year: int = Field(..., ge=1900, le=9999)):
+def transparency(request: HttpRequest, year: Query[int]):
     _role_guard(request, ("director", "designee", "auditor"), "disclosure.transparency")
+    if not 1900 <= year <= 9999:
+        raise DisclosureError("year must be between 1900 and 9999.", "year")
     gateways.audit(user=request.user, action="disclosure.transparency", outcome="allowed")
     return selectors.transparency(year)

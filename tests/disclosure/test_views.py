@@ -1,0 +1,115 @@
+"""The disclosure screens: roles, sealing, bad input, and the main flows."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from custodian.disclosure.models import Case, DisclosureRequest
+from tests.disclosure.conftest import CARD
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def intake_post(client, **extra):
+    data = {
+        "requester_kind": "immigration", "channel": "in_person", "evidence": ["officer_credentials"],
+        "officer_name": "J. Smith", "officer_badge": "4471", "officer_agency": "ICE",
+        "card_number": CARD, "instrument_type": "administrative_warrant", "instrument_signed_by": "agency_officer",
+        "instrument_scope": ["registration.address"], "requested": ["registration.address", "loans.titles"],
+    }
+    data.update(extra)
+    return client.post(reverse("disclosure:intake"), data)
+
+
+def test_intake_screen_and_decision(client, staff, door):
+    client.force_login(staff["desk"])
+    assert client.get(reverse("disclosure:intake")).status_code == 200
+    resp = intake_post(client, scan=SimpleUploadedFile("w.pdf", PDF))
+    assert resp.status_code == 302
+    page = client.get(resp["Location"])
+    html = page.content.decode()
+    assert "Referral" in html and "III.C.2" in html and "Secret Title" not in html
+    case = Case.objects.get()
+    assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 200
+    assert client.get(reverse("disclosure:incident_report", args=[case.ref])).status_code == 200
+    pdf = client.get(reverse("disclosure:incident_report", args=[case.ref]) + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    scan = client.get(reverse("disclosure:scan", args=[case.ref]))
+    assert b"".join(scan.streaming_content).startswith(b"%PDF")
+
+
+def test_unknown_card_and_bad_scan_change_nothing(client, staff, door):
+    client.force_login(staff["desk"])
+    resp = intake_post(client, card_number="0000")
+    assert resp.status_code == 400 and "No patron has that card number" in resp.content.decode()
+    resp = intake_post(client, scan=SimpleUploadedFile("w.pdf", b"<html>not a pdf</html>"))
+    assert resp.status_code == 400 and "must be a PDF or an image" in resp.content.decode()
+    with override_settings(CUSTODIAN_DISCLOSURE_MAX_SCAN_BYTES=100):
+        resp = intake_post(client, scan=SimpleUploadedFile("w.pdf", PDF + b"x" * 200))
+    assert resp.status_code == 400 and "too large" in resp.content.decode()
+    assert DisclosureRequest.objects.count() == 0
+
+
+def test_sealed_case_hidden_from_desk_and_manager(client, staff, door, audit_log):
+    client.force_login(staff["desk"])
+    resp = intake_post(client, requester_kind="law_enforcement", instrument_type="fisa_order",
+                       instrument_signed_by="judge", instrument_court="fisa", instrument_scope=["loans.titles"],
+                       requested=["loans.titles"])
+    assert resp.status_code == 200 and "Sealed" in resp.content.decode()
+    case = Case.objects.get()
+    for who in ("desk", "branch_manager"):
+        client.force_login(staff[who])
+        assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 404
+        assert client.get(reverse("disclosure:request", args=[case.request.ref])).status_code == 404
+        assert str(case.ref) not in client.get(reverse("disclosure:cases")).content.decode()
+        assert audit_log[-2]["outcome"] == "refused" or audit_log[-1]["outcome"] in ("refused", "allowed")
+    client.force_login(staff["designee"])
+    assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 200
+    assert str(case.ref) in client.get(reverse("disclosure:cases")).content.decode()
+
+
+def test_every_screen_checks_its_role(client, staff, door, audit_log):
+    client.force_login(staff["desk"])
+    intake_post(client)
+    case = Case.objects.get()
+    client.force_login(staff["it_admin"])
+    for name, args in [("intake", []), ("cases", []), ("case", [case.ref]), ("incident_report", [case.ref]),
+                       ("board", [])]:
+        resp = client.get(reverse(f"disclosure:{name}", args=args))
+        assert resp.status_code == 403, name
+        assert audit_log[-1]["outcome"] == "refused"
+    client.force_login(staff["desk"])
+    assert client.get(reverse("disclosure:board")).status_code == 403
+    n = case.reviews.count()
+    resp = client.post(reverse("disclosure:review", args=[case.ref]), {"instrument_valid": "yes"})
+    assert resp.status_code == 403 and case.reviews.count() == n
+    assert audit_log[-1]["action"] == "disclosure.review" and audit_log[-1]["outcome"] == "refused"
+    client.logout()
+    assert client.get(reverse("disclosure:cases")).status_code == 302
+
+
+def test_director_review_decision_release_flow(client, staff, door):
+    client.force_login(staff["desk"])
+    intake_post(client, requester_kind="law_enforcement", instrument_type="search_warrant", instrument_signed_by="judge",
+                instrument_court="state", instrument_scope=["loans.titles"])
+    case = Case.objects.get()
+    client.force_login(staff["director"])
+    page = client.get(reverse("disclosure:case", args=[case.ref])).content.decode()
+    assert "Produce the disclosure package" in page
+    resp = client.post(reverse("disclosure:release", args=[case.ref]),
+                       {"fields": ["loans.titles"], "handed_to": "Det. Smith"}, follow=True)
+    assert "Disclosure package" in resp.content.decode()
+    case.refresh_from_db()
+    assert case.status == "released"
+    rel = case.releases.get()
+    f = client.get(reverse("disclosure:package", args=[case.ref, rel.ref, "json"]))
+    assert b"loans.titles" in b"".join(f.streaming_content)
+
+
+def test_board_page(client, staff, door):
+    client.force_login(staff["auditor"])
+    resp = client.get(reverse("disclosure:board") + "?year=2026")
+    assert resp.status_code == 200 and "may therefore omit" in resp.content.decode()
