@@ -100,6 +100,9 @@ def test_contract_invariants_hold_for_random_requests(request):
     # anything released is cited
     if released:
         assert d["citations"]
+    # one plain sentence, in words rather than field codes
+    assert d["explanation"].endswith(".") and "\n" not in d["explanation"]
+    assert not any(field in d["explanation"] for field in FIELDS)
 
 
 @SETTINGS
