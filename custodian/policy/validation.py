@@ -11,8 +11,6 @@ the request through.
 import json
 from functools import cache
 
-from jsonschema import Draft202012Validator
-
 from custodian.policy.errors import RequestError
 from custodian.policy.vocabulary import (
     CHANNELS,
@@ -44,7 +42,11 @@ _REVIEW = frozenset(
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _validator():
+    # Imported here: jsonschema takes a third of a second to import, and is needed only
+    # to name what is wrong with a request the quick check did not accept.
+    from jsonschema import Draft202012Validator
+
     schema = request_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
