@@ -17,7 +17,7 @@ import cedarpy
 from custodian.policy.errors import ProfileError, RequestError
 from custodian.policy.explain import explanation
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
-from custodian.policy.pruning import signature
+from custodian.policy.pruning import signature, trim_attributes
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
     FIELDS,
@@ -110,7 +110,7 @@ _PROCEDURE_QUESTION = {
 }
 
 
-def principal_entity(profile: Profile, request: dict) -> str:
+def principal_entity(profile: Profile, request: dict, *, trim: bool = False) -> str:
     """The requester and every circumstance of the request, as one Cedar entity (JSON).
 
     Every attribute is always present (no nulls): "none", false and -1 stand for absent,
@@ -165,6 +165,8 @@ def principal_entity(profile: Profile, request: dict) -> str:
             "emergency_confirmed": bool(review and review.get("emergency_confirmed")),
         },
     }
+    if trim:  # only what this kind's rules read: Cedar parses each value (~5 µs each)
+        attrs = trim_attributes(attrs, profile.attributes_read[kind])
     return json.dumps(
         [
             {
@@ -261,7 +263,8 @@ class Engine:
         return [by_key[key] for key in keys]
 
     def _decide(self, profile: Profile, request: dict) -> dict:
-        entities = self._base._inner.with_added_json_str(principal_entity(profile, request), None)
+        principal = principal_entity(profile, request, trim=self.prune)
+        entities = self._base._inner.with_added_json_str(principal, None)
         requested = request["requested"]
         kind = request["requester"]["kind"]
         release, withhold, cited = [], [], []

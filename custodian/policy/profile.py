@@ -16,7 +16,11 @@ import cedarpy
 
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.errors import ProfileError
-from custodian.policy.pruning import field_features, split_by_kind_and_action
+from custodian.policy.pruning import (
+    field_features,
+    principal_paths,
+    split_by_kind_and_action,
+)
 from custodian.policy.vocabulary import (
     COURTS,
     INSTRUMENT_TYPES,
@@ -93,6 +97,8 @@ class Profile:
     # (kind, action) -> (PolicySet, {its policy id: Rule}, pruning.Features | None):
     # only the rules that may apply, and what they observe about fields
     policy_sets: dict = field(default_factory=dict, repr=False)
+    # kind -> the requester attributes its rules read (pruning.principal_paths)
+    attributes_read: dict = field(default_factory=dict, repr=False)
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
 
     def staff_fields(self, role: str) -> tuple[str, ...]:
@@ -266,7 +272,7 @@ def load_profile(folder: Path | str) -> Profile:
     cedar_files = sorted(folder.glob("*.cedar"))
     if not cedar_files:
         raise ProfileError("no *.cedar rule files", path=folder)
-    policies, rules, policy_sets = load_rules(
+    policies, rules, policy_sets, attributes_read = load_rules(
         [CONTRACT_RULES_DIR / "contract.cedar", *cedar_files], set(clauses)
     )
     profile = Profile(
@@ -287,6 +293,7 @@ def load_profile(folder: Path | str) -> Profile:
         rules=rules,
         policies=policies,
         policy_sets=policy_sets,
+        attributes_read=attributes_read,
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
     return profile
@@ -334,7 +341,13 @@ def load_rules(paths: list[Path], clause_ids: set[str]):
             {f"policy{i}": rules[pid] for i, pid in enumerate(pids)},
             field_features([parsed[pid] for pid in pids]),
         )
-    return cedarpy.PolicySet.from_str(combined), rules, policy_sets
+    attributes_read = {
+        kind: principal_paths(
+            [parsed[pid] for pid in subsets[(kind, "release")] + subsets[(kind, "procedure")]]
+        )
+        for kind in {kind for kind, _ in subsets}
+    }
+    return cedarpy.PolicySet.from_str(combined), rules, policy_sets, attributes_read
 
 
 def _parse_or_locate(text: str, chunks: list[Chunk], path: Path) -> None:
