@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import AutoField, BigAutoField, Max, Model, SmallAutoField
 
 from custodian.synth.progress import Tracker
@@ -27,6 +27,22 @@ AUTO = (AutoField, BigAutoField, SmallAutoField)
 def next_id(model: type[Model]) -> int:
     """The first free primary key, so rows can carry their keys without RETURNING them."""
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _adapter(field):
+    """The field's value-to-database conversion, bound to the real connection once.
+
+    Dates and times go straight to the backend's adapter (what get_db_prep_save ends in for
+    a valid value); the generator only ever makes valid, aware values. The rest use the
+    field's own get_db_prep_save.
+    """
+    real = connections[DEFAULT_DB_ALIAS]  # not the per-call proxy: it costs a lookup each time
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return real.ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return real.ops.adapt_datefield_value
+    return lambda value: field.get_db_prep_save(value, real)
 
 
 class _Statement:
@@ -46,7 +62,9 @@ class _Statement:
         # A field added to a model later still gets its default; computed once, not per row.
         self.extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
         self.adapters = [
-            (position, f) for position, f in enumerate(given) if f.get_internal_type() in ADAPTED
+            (position, _adapter(f))
+            for position, f in enumerate(given)
+            if f.get_internal_type() in ADAPTED
         ]
         quote = connection.ops.quote_name
         names = ", ".join(quote(f.column) for f in given + rest)
@@ -58,8 +76,8 @@ class _Statement:
     def prepare(self, row: tuple) -> tuple:
         if self.adapters:
             row = list(row)
-            for position, f in self.adapters:
-                row[position] = f.get_db_prep_save(row[position], connection)
+            for position, adapt in self.adapters:
+                row[position] = adapt(row[position])
         return (*row, *self.extra)
 
 

@@ -33,6 +33,11 @@ TASTE = {
     TEEN: ((TEEN, ADULT, CHILD), (60, 35, 5)),
     ADULT: ((ADULT, CHILD, TEEN), (84, 12, 4)),
 }
+# The same tastes as cumulative thresholds, for the million-iteration loop.
+TASTE_THRESHOLDS = {
+    group: [(sum(weights[: n + 1]) / sum(weights), choices[n]) for n in range(len(choices))]
+    for group, (choices, weights) in TASTE.items()
+}
 FINE_PER_DAY = Decimal("0.25")
 FINE_CAP = Decimal("10.00")
 
@@ -67,7 +72,7 @@ def _taste(rng: random.Random, group: str) -> tuple[str, ...]:
 def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="circulation")
     pools = _Pools(ctx, rng)
-    out_since: dict[int, dt.datetime] = {}
+    out_since: dict[int, tuple[int, dt.datetime]] = {}  # item -> (days ago, checked out at)
     adult = ctx.showcase.get("adult")
     per_patron = []
     for index in range(ctx.patrons):
@@ -103,7 +108,7 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
             branch = ctx.p_branch[index] if rng.random() < 0.85 else rng.randrange(ctx.branches)
             ctx.loans.append((index, item, branch, checked_out, due, renewals))
             ctx.i_status[item] = Item.Status.ON_LOAN
-            out_since[item] = checked_out
+            out_since[item] = ((ctx.today - out_day).days, checked_out)
         tracker.advance(1)
 
     for index, returned in enumerate(returned_per_patron):
@@ -115,39 +120,54 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
     _plan_holds(ctx=ctx, rng=rng, pools=pools)
 
 
+def _first_choice(rnd, group: str) -> str:
+    """The collection a patron's loan comes from (the first of `_taste`, without its list)."""
+    roll = rnd()
+    for threshold, audience in TASTE_THRESHOLDS[group]:
+        if roll < threshold:
+            return audience
+    return TASTE_THRESHOLDS[group][-1][1]
+
+
 def _plan_returned(*, ctx, rng, pools, out_since, index: int, count: int) -> None:
+    """Returned loans of one patron. About nine loans in ten take this path, so it avoids
+    building datetimes except where a row keeps one (history, fines)."""
     reach = min(HISTORY_DAYS, (ctx.today - ctx.p_registered[index]).days)
     if reach < 2:
         return
+    rnd = rng.random
     keeps = ctx.p_history[index]
     home = ctx.p_branch[index]
     group = ctx.p_group[index]
+    counts = ctx.counts
     for _ in range(count):
-        audience = _taste(rng, group)[0]
-        candidates = pools.all[audience]
+        candidates = pools.all[_first_choice(rnd, group)]
         if not candidates:
             continue
-        item = candidates[rng.randrange(len(candidates))]
-        days_ago = rng.randint(2, reach)
-        checked_out = at(ctx.today - dt.timedelta(days=days_ago), opening_minutes(rng), ctx.tz)
-        kept = rng.randint(3, 35)
-        returned = min(
-            checked_out + dt.timedelta(days=kept, minutes=rng.randrange(-120, 120)), ctx.now
-        )
+        item = candidates[int(rnd() * len(candidates))]
+        days_ago = 2 + int(rnd() * (reach - 1))
+        kept = min(days_ago, 3 + int(rnd() * 33))  # back by today at the latest
         # An item out now came back from its previous borrower before it went out again.
-        if item in out_since and returned > out_since[item]:
-            returned = out_since[item] - dt.timedelta(hours=1)
-            checked_out = min(checked_out, returned - dt.timedelta(days=kept))
-            days_ago = (ctx.today - checked_out.astimezone(ctx.tz).date()).days
-        if kept > LOAN_DAYS + 2 and rng.random() < 0.08:
-            late = Decimal(kept - LOAN_DAYS) * FINE_PER_DAY
-            ctx.fines.append((index, item, returned, min(late, FINE_CAP)))
-        if keeps:
-            ctx.past.append((index, item, checked_out, returned))
-        else:
-            branch = home if rng.random() < 0.85 else rng.randrange(ctx.branches)
-            key = ctx.pack_count_key(item=item, branch=branch, days_ago=days_ago)
-            ctx.counts[key] = ctx.counts.get(key, 0) + 1
+        current = out_since.get(item)
+        if current is not None and days_ago - kept <= current[0]:
+            days_ago = current[0] + 1 + kept
+        fined = kept > LOAN_DAYS + 2 and rnd() < 0.08
+        if keeps or fined:
+            checked_out = at(
+                ctx.today - dt.timedelta(days=days_ago), 540 + int(rnd() * 660), ctx.tz
+            )
+            returned = min(checked_out + dt.timedelta(days=kept), ctx.now)
+            if current is not None:
+                returned = min(returned, current[1] - dt.timedelta(hours=1))
+            if fined:
+                late = Decimal(kept - LOAN_DAYS) * FINE_PER_DAY
+                ctx.fines.append((index, item, returned, min(late, FINE_CAP)))
+            if keeps:
+                ctx.past.append((index, item, checked_out, returned))
+                continue
+        branch = home if rnd() < 0.85 else int(rnd() * ctx.branches)
+        key = ctx.pack_count_key(item=item, branch=branch, days_ago=days_ago)
+        counts[key] = counts.get(key, 0) + 1
 
 
 def _plan_holds(*, ctx: Context, rng: random.Random, pools: _Pools) -> None:
