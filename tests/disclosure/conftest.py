@@ -44,7 +44,7 @@ def door(monkeypatch, audit_log):
 def make_user(db, django_user_model):
     def make(role, username=None):
         return django_user_model.objects.create_user(
-            username=username or f"{role}-user", password="correct horse battery staple", role=role
+            username=username or f"{role}-user", password=None, role=role
         )
 
     return make

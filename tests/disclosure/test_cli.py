@@ -1,0 +1,29 @@
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from custodian.cli import app
+from custodian.disclosure import services
+from custodian.disclosure.services import Intake
+from tests.disclosure.conftest import CARD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_transparency_report_leaves_sealed_cases_out(door, staff):
+    services.intake(user=staff["desk"], data=Intake(
+        requester_kind="public", channel="in_person", requested=["loans.titles"], card_number=CARD))
+    services.intake(user=staff["desk"], data=Intake(
+        requester_kind="law_enforcement", channel="in_person", requested=["loans.titles"], card_number=CARD,
+        instrument_type="fisa_order", instrument_signed_by="judge", instrument_court="fisa",
+        instrument_scope=["loans.titles"]))
+    year = dt.date.today().year
+    result = CliRunner().invoke(app, ["transparency-report", "--year", str(year), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["total"] == 1 and report["by_requester_kind"] == {"public": 1}
+    assert "fisa_order" not in report["by_document_type"] and "omit" in report["note"]
+    result = CliRunner().invoke(app, ["transparency-report", "--year", str(year)])
+    assert result.exit_code == 0 and "omit" in result.output
