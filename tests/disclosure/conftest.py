@@ -1,16 +1,5 @@
-import sys
-import types
-
 import pytest
 
-# Until the audit log's services land, let the URLconf import (the door imports them).
-# A no-op only when the real module is missing; these tests replace auditing anyway.
-try:  # pragma: no cover
-    import custodian.audit.services  # noqa: F401
-except ImportError:  # pragma: no cover
-    _stub = types.ModuleType("custodian.audit.services")
-    _stub.record_access = lambda **kw: None
-    sys.modules["custodian.audit.services"] = _stub
 
 from tests.disclosure.fakes import FakeDoor, fake_decide, standard_patron_values
 
