@@ -81,6 +81,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file too: Django's in-memory test database locks whole tables and fails
+    # concurrent writers at once instead of queueing them as the real database does.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 AUTH_USER_MODEL = "accounts.StaffUser"
 PASSWORD_HASHERS = [
