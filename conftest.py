@@ -3,5 +3,6 @@
 import os
 import tempfile
 
-os.environ.setdefault("CUSTODIAN_DATA_DIR", tempfile.mkdtemp(prefix="custodian-test-"))
+# Always a fresh folder: tests must never write keys or databases into a real data directory.
+os.environ["CUSTODIAN_DATA_DIR"] = tempfile.mkdtemp(prefix="custodian-test-")
 os.environ.setdefault("CUSTODIAN_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
