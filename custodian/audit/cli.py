@@ -10,7 +10,7 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 
 @audit_app.command()
 def verify(
-    chunk_size: int = typer.Option(32768, help="Entries fetched per database round trip."),
+    chunk_size: int = typer.Option(2048, help="Entries fetched per database round trip."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check every entry, link, checkpoint signature and the head; name the first bad entry."""
