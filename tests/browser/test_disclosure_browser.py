@@ -1,0 +1,294 @@
+"""Disclosure requests walked through the real screens in Debian's headless Chromium.
+
+Real engine, real door, real audit log; a live server in this process, so the profile is
+switched with override_settings.
+"""
+
+import json
+import os
+import shutil
+
+import pytest
+from django.test import override_settings
+
+from custodian.audit.services import verify_log
+from custodian.disclosure import rendering
+from custodian.disclosure.models import Case
+from tests.disclosure.library import CARD, TITLES, due_dates, make_library
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "a long test passphrase 42"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not (os.path.exists(CHROMIUM) or shutil.which("chromium")),
+                       reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself (fixtures, assertions) are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def users(django_user_model, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return {r: django_user_model.objects.create_user(username=f"{r}1", password=PASSWORD, role=r)
+            for r in ("desk", "branch_manager", "director", "designee")} | {
+        "desk2": django_user_model.objects.create_user(username="desk2", password=PASSWORD, role="desk")}
+
+
+@pytest.fixture
+def patron(db):
+    return make_library()
+
+
+@pytest.fixture
+def sign_in(browser, live_server, users):
+    contexts = []
+
+    def go(who):
+        ctx = browser.new_context(base_url=live_server.url)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15000)
+        page.goto("/staff/login/")
+        page.fill("#id_username", users[who].username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert "/staff/login/" not in page.url, page.content()[:500]
+        return page
+
+    yield go
+    for ctx in contexts:
+        ctx.close()
+
+
+def fill_intake(page, *, kind, channel="in_person", evidence=(), requested=(), card=CARD, officer=None,
+                instrument=None, signed_by="", court="", scope=(), nondisclosure=False, purpose="",
+                date_from="", date_to="", scan=None, stated_purpose=""):
+    page.goto("/disclosure/intake/")
+    page.select_option("select[name=requester_kind]", kind)
+    page.select_option("select[name=channel]", channel)
+    for e in evidence:
+        page.check(f"input[name=evidence][value='{e}']")
+    if purpose:
+        page.select_option("select[name=purpose]", purpose)
+    if officer:
+        page.fill("input[name=officer_name]", officer[0])
+        page.fill("input[name=officer_badge]", officer[1])
+        page.fill("input[name=officer_agency]", officer[2])
+    if stated_purpose:
+        page.fill("textarea[name=stated_purpose]", stated_purpose)
+    if card:
+        page.fill("input[name=card_number]", card)
+    if instrument:
+        page.select_option("select[name=instrument_type]", instrument)
+        if signed_by:
+            page.select_option("select[name=instrument_signed_by]", signed_by)
+        if court:
+            page.select_option("select[name=instrument_court]", court)
+        for f in scope:
+            page.check(f"input[name=instrument_scope][value='{f}']")
+        if date_from:
+            page.fill("input[name=instrument_date_from]", date_from)
+        if date_to:
+            page.fill("input[name=instrument_date_to]", date_to)
+        if nondisclosure:
+            page.check("input[name=nondisclosure]")
+    if scan:
+        page.set_input_files("input[name=scan]", files=[{"name": "document.pdf", "mimeType": "application/pdf",
+                                                         "buffer": scan}])
+    for f in requested:
+        page.check(f"input[name=requested][value='{f}']")
+    page.click("#decide")
+    page.wait_for_load_state()
+
+
+def case_url(page):
+    return page.get_attribute("#case-link", "href")
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron):
+    page = sign_in("desk")
+    fill_intake(page, kind="immigration", evidence=["officer_credentials"], officer=("J. Smith", "4471", "ICE"),
+                instrument="administrative_warrant", signed_by="agency_officer", scope=["registration.address"],
+                requested=["registration.address", "loans.titles"], scan=PDF, stated_purpose="Locate a person")
+    assert page.inner_text("#outcome") == "Referred"
+    assert page.is_visible("#say-nothing")
+    body = page.inner_text("main")
+    assert "12 Orchard Lane" not in body and not any(t in body for t in TITLES)
+    assert "Director" in page.inner_text("#referral-text")
+    # The checklist, with the clause to read aloud.
+    assert "III.C.2.b" in page.inner_text("#check-copy_documents")
+    assert "does not voluntarily consent" in page.inner_text("#check-c")
+    page.check("#check-c input[name=done]")
+    page.fill("#check-c textarea[name=note]", "Told the officer at 10:05.")
+    page.click("#check-c button")
+    page.wait_for_load_state()
+    assert page.is_checked("#check-c input[name=done]")
+    # The incident report, as a printable page and as a PDF.
+    page.click("#incident-link")
+    page.wait_for_load_state()
+    assert page.inner_text("#badge") == "4471"
+    assert "Told the officer at 10:05." in page.inner_text("#incident-report")
+    resp = page.request.get(page.url + "?format=pdf")
+    assert resp.headers["content-type"] == "application/pdf" and resp.body().startswith(b"%PDF")
+    case = Case.objects.get()
+    assert case.assigned_role == "director" and case.request.scan
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
+    desk = sign_in("desk")
+    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("Det. Ruiz", "311", "SCSO"),
+                instrument="search_warrant", signed_by="judge", court="state", scope=["loans.titles"],
+                requested=["loans.titles", "registration.address"])
+    assert desk.inner_text("#outcome") == "Partly released"
+    url = case_url(desk)
+    director = sign_in("director")
+    director.goto(url)
+    # Only what the face of the warrant names can be released.
+    offered = director.eval_on_selector_all("#release-form input[name=fields]", "els => els.map(e => e.value)")
+    assert offered == ["loans.titles"]
+    director.select_option("#decision-form select[name=disclose]", "yes")
+    director.fill("#decision-form textarea[name=text]", "Comply as to current loans only.")
+    director.fill("#decision-form textarea[name=basis]", "Judge-signed state warrant naming current loans.")
+    director.click("#decision-form button")
+    director.wait_for_load_state()
+    director.fill("#release-form input[name=handed_to]", "Det. Ruiz, badge 311")
+    director.click("#release-form button")
+    director.wait_for_load_state()
+    assert director.inner_text("#case-status") == "Released"
+    href = director.get_attribute("#packages a:text('JSON')", "href")
+    doc = json.loads(director.request.get(href).body())
+    assert list(doc["records"]) == ["loans.titles"]
+    assert sorted(doc["records"]["loans.titles"]) == sorted(TITLES)
+    assert "12 Orchard Lane" not in json.dumps(doc)
+    pdf_href = director.get_attribute("#packages a:text('PDF')", "href")
+    assert director.request.get(pdf_href).body().startswith(b"%PDF")
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_fisa_order_sealed_from_patron_and_desk_staff(sign_in, patron):
+    desk = sign_in("desk")
+    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("SA Kent", "F-9", "FBI"),
+                instrument="fisa_order", signed_by="judge", court="fisa", scope=["loans.titles"],
+                requested=["loans.titles"])
+    assert desk.is_visible("#sealed-notice")
+    assert "tell no one" in desk.inner_text("#headline").lower()
+    case = Case.objects.get()
+    assert case.sealed
+    # Gone for the desk: not listed, not openable, not even the decision screen.
+    desk.goto("/disclosure/cases/")
+    assert str(case.ref) not in desk.content() and "FISA" not in desk.inner_text("main")
+    assert desk.goto(f"/disclosure/cases/{case.ref}/").status == 404
+    assert desk.goto(f"/disclosure/request/{case.request.ref}/").status == 404
+    # Nothing about it on the patron's account page.
+    desk.goto(f"/desk/patron/{patron.ref}/")
+    text = desk.inner_text("main").lower()
+    assert "fisa" not in text and "sealed" not in text and "disclosure" not in text
+    other = sign_in("desk2")
+    assert other.goto(f"/disclosure/cases/{case.ref}/").status == 404
+    manager = sign_in("branch_manager")
+    manager.goto("/disclosure/cases/")
+    assert str(case.ref) not in manager.content()
+    assert manager.goto(f"/disclosure/cases/{case.ref}/").status == 404
+    # The director and designees see it.
+    designee = sign_in("designee")
+    designee.goto("/disclosure/cases/")
+    assert designee.is_visible(f"a[href='/disclosure/cases/{case.ref}/']")
+    designee.goto(f"/disclosure/cases/{case.ref}/")
+    assert designee.is_visible("#sealed-notice") and not designee.is_visible("#unseal-form")
+    assert verify_log().ok
+
+
+@override_settings(CUSTODIAN_PROFILE="westchester")
+def test_westchester_caller_with_full_barcode(sign_in, patron):
+    page = sign_in("desk")
+    fill_intake(page, kind="patron", channel="phone", evidence=["card_number"],
+                requested=["loans.count", "loans.due_dates", "loans.titles"])
+    lines = page.inner_text("#say-now-lines")
+    assert lines.strip() == f"3 items, due {rendering.say_dates(due_dates())}"
+    assert not any(t in page.inner_text("main") for t in TITLES)
+    assert "Titles of items checked out now" in page.inner_text(".withheld")
+
+
+@override_settings(CUSTODIAN_PROFILE="jackson-county")
+def test_jackson_subpoena_through_director_and_board(sign_in, patron):
+    desk = sign_in("desk")
+    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("Dep. Jones", "77", "JCSO"),
+                instrument="subpoena", signed_by="clerk", court="state", scope=["loans.titles"],
+                requested=["loans.titles", "registration.address"], date_from="2020-01-01", date_to="2099-12-31")
+    assert desk.inner_text("#outcome") == "Referred"
+    url = case_url(desk)
+    director = sign_in("director")
+    director.goto("/disclosure/cases/")
+    assert director.is_visible("#queue-list")
+    director.goto(url)
+
+    def review(board):
+        director.select_option("#review-form select[name=instrument_valid]", "yes")
+        director.check("#review-form input[name=counsel_consulted]")
+        if board:
+            director.check("#review-form input[name=board_consulted]")
+        director.click("#review-form button")
+        director.wait_for_load_state()
+
+    review(board=False)
+    assert director.inner_text("#case-outcome") == "Denied"
+    review(board=True)
+    assert director.inner_text("#case-outcome") == "Partly released"
+    director.fill("#release-form input[name=handed_to]", "Deputy Jones, JCSO")
+    director.click("#release-form button")
+    director.wait_for_load_state()
+    assert director.inner_text("#case-status") == "Released"
+    href = director.get_attribute("#packages a:text('JSON')", "href")
+    doc = json.loads(director.request.get(href).body())
+    assert list(doc["records"]) == ["loans.titles"] and doc["date_from"] == "2020-01-01"
+    assert "Board" in director.inner_text("#reviews") or "board yes" in director.inner_text("#reviews")
+
+
+@override_settings(CUSTODIAN_PROFILE="westchester")
+def test_westchester_emergency_then_counsel_review(sign_in, patron):
+    desk = sign_in("desk")
+    fill_intake(desk, kind="law_enforcement", channel="phone", evidence=["officer_credentials"],
+                officer=("Sgt. Lee", "9", "WPD"), purpose="emergency", requested=["registration.address"])
+    assert desk.inner_text("#outcome") == "Referred"
+    url = case_url(desk)
+    director = sign_in("director")
+    director.goto(url)
+    director.check("#review-form input[name=emergency_confirmed]")
+    director.click("#review-form button")
+    director.wait_for_load_state()
+    assert director.inner_text("#case-outcome") == "Released"
+    director.fill("#release-form input[name=handed_to]", "Sgt. Lee, WPD")
+    director.click("#release-form button")
+    director.wait_for_load_state()
+    assert director.is_visible("#counsel-due")
+    director.goto("/disclosure/cases/")
+    assert "Counsel must review" in director.inner_text("#reminder-list")
+    director.goto(url)
+    director.fill("#counsel-form input[name=counsel_name]", "Town Attorney")
+    director.fill("#counsel-form textarea[name=conclusion]", "The emergency release was proper.")
+    director.click("#counsel-form button")
+    director.wait_for_load_state()
+    assert "Town Attorney" in director.inner_text("#counsel-done")
+    director.goto("/disclosure/cases/")
+    assert not director.is_visible("#reminder-list")
