@@ -286,9 +286,8 @@ class Engine:
                 refer_to = rule.refer_to
             cited.append(rule)
         if not withhold:
-            refer_to = None
-        if not withhold:
-            outcome = "release"
+            # Nothing is left for anyone to decide.
+            outcome, refer_to = "release", None
         elif release:
             outcome = "partial_release"
         else:
