@@ -43,7 +43,9 @@ class InstrumentIn(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     nondisclosure: bool = False
-    scan_base64: str | None = Field(None, description="The scan (PDF or image, at most 10 MB), base64-encoded.")
+    scan_base64: str | None = Field(
+        None, description="The scan (PDF or image, at most 10 MB), base64-encoded."
+    )
 
 
 class OfficerIn(Schema):
@@ -65,7 +67,9 @@ class IntakeIn(Schema):
     channel: Channel
     evidence: list[EvidenceKind] = []
     purpose: Purpose | None = None
-    card_number: str = Field("", max_length=32, description="Used once to find the patron; never stored.")
+    card_number: str = Field(
+        "", max_length=32, description="Used once to find the patron; never stored."
+    )
     patron_age: int | None = Field(None, ge=0, le=130)
     instrument: InstrumentIn | None = None
     requested: list[FieldName] = Field(..., min_length=1)
@@ -226,54 +230,119 @@ CASE_ROLES = ("desk", "branch_manager", "director", "designee")
 
 def _screen_out(screen) -> dict:
     def item(i):
-        return {"id": i.id, "code": i.code, "clause": i.clause, "label": i.label, "read_aloud": i.read_aloud,
-                "done": i.done, "note": i.note}
+        return {
+            "id": i.id,
+            "code": i.code,
+            "clause": i.clause,
+            "label": i.label,
+            "read_aloud": i.read_aloud,
+            "done": i.done,
+            "note": i.note,
+        }
 
     return {
-        "request": screen.request.ref, "case": screen.case.ref if screen.case else None,
-        "sealed": screen.sealed, "custody": screen.custody, "headline": screen.headline,
-        "say_now": screen.say_now, "must_do": [item(i) for i in screen.must_do],
-        "officer_steps": [item(i) for i in screen.officer_steps], "referral": screen.referral,
+        "request": screen.request.ref,
+        "case": screen.case.ref if screen.case else None,
+        "sealed": screen.sealed,
+        "custody": screen.custody,
+        "headline": screen.headline,
+        "say_now": screen.say_now,
+        "must_do": [item(i) for i in screen.must_do],
+        "officer_steps": [item(i) for i in screen.officer_steps],
+        "referral": screen.referral,
         "decision": screen.decision,
     }
 
 
 def _summary(case) -> dict:
     r = case.request
-    return {"ref": case.ref, "request": r.ref, "kind": case.kind, "assigned_role": case.assigned_role,
-            "status": case.status, "sealed": case.sealed, "requester_kind": r.requester_kind,
-            "instrument_type": r.instrument_type, "outcome": case.decision.get("outcome", r.outcome),
-            "opened_at": case.opened_at, "due_on": case.due_on}
+    return {
+        "ref": case.ref,
+        "request": r.ref,
+        "kind": case.kind,
+        "assigned_role": case.assigned_role,
+        "status": case.status,
+        "sealed": case.sealed,
+        "requester_kind": r.requester_kind,
+        "instrument_type": r.instrument_type,
+        "outcome": case.decision.get("outcome", r.outcome),
+        "opened_at": case.opened_at,
+        "due_on": case.due_on,
+    }
 
 
 def _release_out(rel) -> dict:
-    return {"ref": rel.ref, "fields": rel.fields, "date_from": rel.date_from, "date_to": rel.date_to,
-            "handed_to": rel.handed_to, "handed_at": rel.handed_at, "by": rel.by.get_username(),
-            "emergency": rel.emergency, "sha256": rel.sha256}
+    return {
+        "ref": rel.ref,
+        "fields": rel.fields,
+        "date_from": rel.date_from,
+        "date_to": rel.date_to,
+        "handed_to": rel.handed_to,
+        "handed_at": rel.handed_at,
+        "by": rel.by.get_username(),
+        "emergency": rel.emergency,
+        "sha256": rel.sha256,
+    }
 
 
 def _case_out(case) -> dict:
     try:
         cr = case.counsel_review
-        counsel = {"due_by": cr.due_by.isoformat(), "recorded_at": cr.recorded_at.isoformat() if cr.recorded_at
-                   else None, "counsel_name": cr.counsel_name, "conclusion": cr.conclusion}
+        counsel = {
+            "due_by": cr.due_by.isoformat(),
+            "recorded_at": cr.recorded_at.isoformat() if cr.recorded_at else None,
+            "counsel_name": cr.counsel_name,
+            "conclusion": cr.conclusion,
+        }
     except Exception:  # noqa: BLE001 - none on this case
         counsel = None
     return {
         **_summary(case),
-        "decision": case.decision, "cost_recovery": case.cost_recovery, "desk_notes": case.desk_notes,
-        "events": [{"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
-                   for e in case.events.select_related("actor")],
-        "reviews": [{"at": r.at.isoformat(), "by": r.by.get_username(), "by_role": r.by_role,
-                     "instrument_valid": r.instrument_valid, "counsel_consulted": r.counsel_consulted,
-                     "board_consulted": r.board_consulted, "emergency_confirmed": r.emergency_confirmed,
-                     "notes": r.notes, "outcome": r.outcome} for r in case.reviews.select_related("by")],
-        "written_decisions": [{"at": w.at.isoformat(), "by": w.by.get_username(), "disclose": w.disclose,
-                               "text": w.text, "basis": w.basis} for w in case.written_decisions.select_related("by")],
+        "decision": case.decision,
+        "cost_recovery": case.cost_recovery,
+        "desk_notes": case.desk_notes,
+        "events": [
+            {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
+            for e in case.events.select_related("actor")
+        ],
+        "reviews": [
+            {
+                "at": r.at.isoformat(),
+                "by": r.by.get_username(),
+                "by_role": r.by_role,
+                "instrument_valid": r.instrument_valid,
+                "counsel_consulted": r.counsel_consulted,
+                "board_consulted": r.board_consulted,
+                "emergency_confirmed": r.emergency_confirmed,
+                "notes": r.notes,
+                "outcome": r.outcome,
+            }
+            for r in case.reviews.select_related("by")
+        ],
+        "written_decisions": [
+            {
+                "at": w.at.isoformat(),
+                "by": w.by.get_username(),
+                "disclose": w.disclose,
+                "text": w.text,
+                "basis": w.basis,
+            }
+            for w in case.written_decisions.select_related("by")
+        ],
         "releases": [_release_out(r) for r in case.releases.select_related("by")],
         "counsel_review": counsel,
-        "checklist": [{"id": i.id, "code": i.code, "clause": i.clause, "label": i.label, "read_aloud": i.read_aloud,
-                       "done": i.done, "note": i.note} for i in case.request.checklist.all()],
+        "checklist": [
+            {
+                "id": i.id,
+                "code": i.code,
+                "clause": i.clause,
+                "label": i.label,
+                "read_aloud": i.read_aloud,
+                "done": i.done,
+                "note": i.note,
+            }
+            for i in case.request.checklist.all()
+        ],
     }
 
 
@@ -282,7 +351,9 @@ def _decode_scan(b64: str | None):
         return None
     limit = services.max_scan_bytes()
     if len(b64) > (limit * 4) // 3 + 8:
-        raise DisclosureError(f"The document scan is too large; the limit is {limit // 1048576} MB.", "scan")
+        raise DisclosureError(
+            f"The document scan is too large; the limit is {limit // 1048576} MB.", "scan"
+        )
     try:
         raw = base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
@@ -293,52 +364,89 @@ def _decode_scan(b64: str | None):
 # ---------------------------------------------------------------- endpoints
 
 
-@router.post("/requests", response={201: DecisionScreenOut, **ERRORS}, summary="Take a disclosure request")
+@router.post(
+    "/requests", response={201: DecisionScreenOut, **ERRORS}, summary="Take a disclosure request"
+)
 def create_request(request: HttpRequest, payload: IntakeIn):
     """Record who is asking and what for; the policy engine decides at once."""
     _role_guard(request, services.INTAKE_ROLES, "disclosure.intake")
     inst = payload.instrument
     officer = payload.officer or OfficerIn()
     data = Intake(
-        requester_kind=payload.requester_kind, channel=payload.channel, requested=list(payload.requested),
-        requester_name=payload.requester_name, requester_organisation=payload.requester_organisation,
-        financially_responsible=payload.financially_responsible, officer_name=officer.name,
-        officer_badge=officer.badge, officer_agency=officer.agency, stated_purpose=payload.stated_purpose,
-        response_address=payload.response_address, evidence=list(payload.evidence),
-        purpose=payload.purpose or "", card_number=payload.card_number, patron_age=payload.patron_age,
-        instrument_type=inst.type if inst else "", instrument_signed_by=(inst.signed_by or "") if inst else "",
-        instrument_court=(inst.court or "") if inst else "", instrument_scope=list(inst.scope) if inst else [],
-        instrument_date_from=inst.date_from if inst else None, instrument_date_to=inst.date_to if inst else None,
-        nondisclosure=inst.nondisclosure if inst else False, desk_notes=payload.desk_notes,
+        requester_kind=payload.requester_kind,
+        channel=payload.channel,
+        requested=list(payload.requested),
+        requester_name=payload.requester_name,
+        requester_organisation=payload.requester_organisation,
+        financially_responsible=payload.financially_responsible,
+        officer_name=officer.name,
+        officer_badge=officer.badge,
+        officer_agency=officer.agency,
+        stated_purpose=payload.stated_purpose,
+        response_address=payload.response_address,
+        evidence=list(payload.evidence),
+        purpose=payload.purpose or "",
+        card_number=payload.card_number,
+        patron_age=payload.patron_age,
+        instrument_type=inst.type if inst else "",
+        instrument_signed_by=(inst.signed_by or "") if inst else "",
+        instrument_court=(inst.court or "") if inst else "",
+        instrument_scope=list(inst.scope) if inst else [],
+        instrument_date_from=inst.date_from if inst else None,
+        instrument_date_to=inst.date_to if inst else None,
+        nondisclosure=inst.nondisclosure if inst else False,
+        desk_notes=payload.desk_notes,
     )
     scan = _decode_scan(inst.scan_base64 if inst else None)
     screen = services.intake(user=request.user, data=data, scan=scan)
     return Status(201, _screen_out(screen))
 
 
-@router.get("/requests/{ref}", response={200: DecisionScreenOut, **ERRORS}, summary="The decision screen")
+@router.get(
+    "/requests/{ref}", response={200: DecisionScreenOut, **ERRORS}, summary="The decision screen"
+)
 def get_request(request: HttpRequest, ref: UUID):
     _role_guard(request, CASE_ROLES, "disclosure.request.view")
     req = services.get_request(request.user, ref)
     return _screen_out(services.desk_screen(user=request.user, req=req))
 
 
-@router.post("/checklist/{item_id}", response={200: ChecklistItemOut, **ERRORS}, summary="Tick a checklist item")
+@router.post(
+    "/checklist/{item_id}",
+    response={200: ChecklistItemOut, **ERRORS},
+    summary="Tick a checklist item",
+)
 def tick(request: HttpRequest, item_id: int, payload: ChecklistIn):
     _role_guard(request, CASE_ROLES, "disclosure.checklist")
-    i = services.set_checklist_item(user=request.user, item_id=item_id, done=payload.done, note=payload.note)
-    return {"id": i.id, "code": i.code, "clause": i.clause, "label": i.label, "read_aloud": i.read_aloud,
-            "done": i.done, "note": i.note}
+    i = services.set_checklist_item(
+        user=request.user, item_id=item_id, done=payload.done, note=payload.note
+    )
+    return {
+        "id": i.id,
+        "code": i.code,
+        "clause": i.clause,
+        "label": i.label,
+        "read_aloud": i.read_aloud,
+        "done": i.done,
+        "note": i.note,
+    }
 
 
-@router.get("/cases", response={200: list[CaseSummaryOut], **ERRORS}, summary="Cases this user may see")
-def list_cases(request: HttpRequest, status: Literal["open", "approved", "released", "declined", "closed"] | None = None):
+@router.get(
+    "/cases", response={200: list[CaseSummaryOut], **ERRORS}, summary="Cases this user may see"
+)
+def list_cases(
+    request: HttpRequest,
+    status: Literal["open", "approved", "released", "declined", "closed"] | None = None,
+):
     _role_guard(request, CASE_ROLES, "disclosure.case_list")
     gateways.audit(user=request.user, action="disclosure.case_list", outcome="allowed")
     return [_summary(c) for c in selectors.cases_for(request.user, status=status)[:500]]
 
 
-@router.get("/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="One case, with its timeline")
+@router.get(
+    "/cases/{ref}", response={200: CaseOut, **ERRORS}, summary="One case, with its timeline"
+)
 def get_case(request: HttpRequest, ref: UUID):
     _role_guard(request, CASE_ROLES, "disclosure.case.view")
     return _case_out(services.get_case(request.user, ref))
@@ -349,44 +457,76 @@ def _case(request, ref, action):
     return services.get_case(request.user, ref, action=action)
 
 
-@router.post("/cases/{ref}/notes", response={201: EventOut, **ERRORS}, summary="Add a note to the timeline")
+@router.post(
+    "/cases/{ref}/notes", response={201: EventOut, **ERRORS}, summary="Add a note to the timeline"
+)
 def add_note(request: HttpRequest, ref: UUID, payload: NoteIn):
     case = _case(request, ref, "disclosure.case.note")
     e = services.add_note(user=request.user, case=case, note=payload.note)
-    return Status(201, {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note})
+    return Status(
+        201, {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
+    )
 
 
-@router.post("/cases/{ref}/reviews", response={201: CaseOut, **ERRORS}, summary="Record the legal review")
+@router.post(
+    "/cases/{ref}/reviews", response={201: CaseOut, **ERRORS}, summary="Record the legal review"
+)
 def add_review(request: HttpRequest, ref: UUID, payload: ReviewIn):
     case = _case(request, ref, "disclosure.review")
-    services.review(user=request.user, case=case, instrument_valid=payload.instrument_valid,
-                    counsel_consulted=payload.counsel_consulted, board_consulted=payload.board_consulted,
-                    emergency_confirmed=payload.emergency_confirmed, notes=payload.notes)
+    services.review(
+        user=request.user,
+        case=case,
+        instrument_valid=payload.instrument_valid,
+        counsel_consulted=payload.counsel_consulted,
+        board_consulted=payload.board_consulted,
+        emergency_confirmed=payload.emergency_confirmed,
+        notes=payload.notes,
+    )
     case.refresh_from_db()
     return Status(201, _case_out(case))
 
 
-@router.post("/cases/{ref}/written-decisions", response={201: CaseOut, **ERRORS},
-             summary="Record the director's written decision")
+@router.post(
+    "/cases/{ref}/written-decisions",
+    response={201: CaseOut, **ERRORS},
+    summary="Record the director's written decision",
+)
 def add_written_decision(request: HttpRequest, ref: UUID, payload: WrittenDecisionIn):
     case = _case(request, ref, "disclosure.written_decision")
-    services.write_decision(user=request.user, case=case, disclose=payload.disclose, text=payload.text,
-                            basis=payload.basis)
+    services.write_decision(
+        user=request.user,
+        case=case,
+        disclose=payload.disclose,
+        text=payload.text,
+        basis=payload.basis,
+    )
     case.refresh_from_db()
     return Status(201, _case_out(case))
 
 
-@router.post("/cases/{ref}/releases", response={201: ReleaseOut, **ERRORS}, summary="Produce the disclosure package")
+@router.post(
+    "/cases/{ref}/releases",
+    response={201: ReleaseOut, **ERRORS},
+    summary="Produce the disclosure package",
+)
 def add_release(request: HttpRequest, ref: UUID, payload: ReleaseIn):
     case = _case(request, ref, "disclosure.release")
-    rel = services.release(user=request.user, case=case, handed_to=payload.handed_to,
-                           fields=list(payload.fields) if payload.fields else None,
-                           date_from=payload.date_from, date_to=payload.date_to)
+    rel = services.release(
+        user=request.user,
+        case=case,
+        handed_to=payload.handed_to,
+        fields=list(payload.fields) if payload.fields else None,
+        date_from=payload.date_from,
+        date_to=payload.date_to,
+    )
     return Status(201, _release_out(rel))
 
 
-@router.get("/cases/{ref}/releases/{release_ref}", response={200: dict, **ERRORS},
-            summary="The JSON disclosure package")
+@router.get(
+    "/cases/{ref}/releases/{release_ref}",
+    response={200: dict, **ERRORS},
+    summary="The JSON disclosure package",
+)
 def get_package(request: HttpRequest, ref: UUID, release_ref: UUID):
     case = _case(request, ref, "disclosure.package")
     rel = case.releases.filter(ref=release_ref).first()
@@ -399,16 +539,34 @@ def get_package(request: HttpRequest, ref: UUID, release_ref: UUID):
         rel.json.close()
 
 
-@router.post("/cases/{ref}/costs", response={201: dict, **ERRORS}, summary="Record staff time (requester pays)")
+@router.post(
+    "/cases/{ref}/costs",
+    response={201: dict, **ERRORS},
+    summary="Record staff time (requester pays)",
+)
 def add_cost(request: HttpRequest, ref: UUID, payload: CostIn):
     case = _case(request, ref, "disclosure.cost")
-    c = services.add_cost(user=request.user, case=case, description=payload.description,
-                          staff_minutes=payload.staff_minutes, hourly_rate_cents=payload.hourly_rate_cents)
-    return Status(201, {"description": c.description, "staff_minutes": c.staff_minutes,
-                        "hourly_rate_cents": c.hourly_rate_cents, "amount_cents": c.amount_cents})
+    c = services.add_cost(
+        user=request.user,
+        case=case,
+        description=payload.description,
+        staff_minutes=payload.staff_minutes,
+        hourly_rate_cents=payload.hourly_rate_cents,
+    )
+    return Status(
+        201,
+        {
+            "description": c.description,
+            "staff_minutes": c.staff_minutes,
+            "hourly_rate_cents": c.hourly_rate_cents,
+            "amount_cents": c.amount_cents,
+        },
+    )
 
 
-@router.get("/cases/{ref}/invoice", response={200: dict, **ERRORS}, summary="The invoice for the requester")
+@router.get(
+    "/cases/{ref}/invoice", response={200: dict, **ERRORS}, summary="The invoice for the requester"
+)
 def get_invoice(request: HttpRequest, ref: UUID):
     case = _case(request, ref, "disclosure.invoice")
     if not case.cost_recovery:
@@ -418,17 +576,26 @@ def get_invoice(request: HttpRequest, ref: UUID):
     return inv
 
 
-@router.post("/cases/{ref}/counsel-review", response={201: CaseOut, **ERRORS},
-             summary="Record counsel's review of an emergency release")
+@router.post(
+    "/cases/{ref}/counsel-review",
+    response={201: CaseOut, **ERRORS},
+    summary="Record counsel's review of an emergency release",
+)
 def add_counsel_review(request: HttpRequest, ref: UUID, payload: CounselIn):
     case = _case(request, ref, "disclosure.counsel_review")
-    services.record_counsel_review(user=request.user, case=case, counsel_name=payload.counsel_name,
-                                   conclusion=payload.conclusion)
+    services.record_counsel_review(
+        user=request.user,
+        case=case,
+        counsel_name=payload.counsel_name,
+        conclusion=payload.conclusion,
+    )
     case.refresh_from_db()
     return Status(201, _case_out(case))
 
 
-@router.post("/cases/{ref}/unseal", response={200: CaseOut, **ERRORS}, summary="Unseal (the Director only)")
+@router.post(
+    "/cases/{ref}/unseal", response={200: CaseOut, **ERRORS}, summary="Unseal (the Director only)"
+)
 def unseal(request: HttpRequest, ref: UUID, payload: ReasonIn):
     case = _case(request, ref, "disclosure.unseal")
     services.unseal(user=request.user, case=case, reason=payload.reason)
@@ -442,32 +609,67 @@ def close(request: HttpRequest, ref: UUID, payload: ReasonIn):
     return _case_out(case)
 
 
-@router.get("/cases/{ref}/incident-report", response={200: dict, **ERRORS},
-            summary="The incident report (Sonoma III.C.2.h)")
+@router.get(
+    "/cases/{ref}/incident-report",
+    response={200: dict, **ERRORS},
+    summary="The incident report (Sonoma III.C.2.h)",
+)
 def incident(request: HttpRequest, ref: UUID):
     case = _case(request, ref, "disclosure.incident_report")
     r = services.incident_report(case)
     req = r["request"]
     return {
-        "case": str(case.ref), "opened_at": case.opened_at.isoformat(), "taken_by": r["taken_by"],
-        "requester_kind": r["requester_kind"], "officer_name": req.officer_name, "officer_badge": req.officer_badge,
-        "officer_agency": req.officer_agency, "stated_purpose": req.stated_purpose,
-        "response_address": req.response_address, "channel": r["channel"], "evidence": r["evidence"],
-        "instrument": r["instrument"], "signed_by": r["signed_by"], "court": r["court"], "scope": r["scope"],
-        "requested": r["requested"], "outcome": r["outcome"], "explanation": r["explanation"],
-        "steps": [{"clause": s.clause, "label": s.label, "done": s.done, "note": s.note} for s in r["steps"]],
+        "case": str(case.ref),
+        "opened_at": case.opened_at.isoformat(),
+        "taken_by": r["taken_by"],
+        "requester_kind": r["requester_kind"],
+        "officer_name": req.officer_name,
+        "officer_badge": req.officer_badge,
+        "officer_agency": req.officer_agency,
+        "stated_purpose": req.stated_purpose,
+        "response_address": req.response_address,
+        "channel": r["channel"],
+        "evidence": r["evidence"],
+        "instrument": r["instrument"],
+        "signed_by": r["signed_by"],
+        "court": r["court"],
+        "scope": r["scope"],
+        "requested": r["requested"],
+        "outcome": r["outcome"],
+        "explanation": r["explanation"],
+        "steps": [
+            {"clause": s.clause, "label": s.label, "done": s.done, "note": s.note}
+            for s in r["steps"]
+        ],
         "desk_notes": case.desk_notes,
-        "events": [{"at": e.at.isoformat(), "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
-                   for e in r["events"]],
+        "events": [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor.get_username(),
+                "kind": e.kind,
+                "note": e.note,
+            }
+            for e in r["events"]
+        ],
     }
 
 
-@router.get("/reminders", response={200: list[ReminderOut], **ERRORS}, summary="Due and overdue items")
+@router.get(
+    "/reminders", response={200: list[ReminderOut], **ERRORS}, summary="Due and overdue items"
+)
 def reminders(request: HttpRequest):
     _role_guard(request, CASE_ROLES, "disclosure.reminders")
     gateways.audit(user=request.user, action="disclosure.reminders", outcome="allowed")
-    return [{"kind": r["kind"], "case": r["case"].ref, "due": r["due"].isoformat(), "overdue": r["overdue"],
-             "text": r["text"]} for r in selectors.reminders(request.user)]
+    return [
+        {
+            "kind": r["kind"],
+            "case": r["case"].ref,
+            "due": r["due"].isoformat(),
+            "overdue": r["overdue"],
+            "text": r["text"],
+        }
+        for r in selectors.reminders(request.user)
+    ]
 
 
 @router.get("/transparency", response={200: dict, **ERRORS}, summary="Counts for the board")

@@ -34,14 +34,17 @@ def validation_error(request: HttpRequest, exc: ValidationError):
         loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "payload"))
         problems.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
     return api.create_response(
-        request, {"detail": "The request body is not valid: " + "; ".join(problems), "errors": exc.errors},
+        request,
+        {"detail": "The request body is not valid: " + "; ".join(problems), "errors": exc.errors},
         status=422,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(request, {"detail": "Sign in first (staff session required)."}, status=401)
+    return api.create_response(
+        request, {"detail": "Sign in first (staff session required)."}, status=401
+    )
 
 
 from custodian.api import disclosure as _disclosure  # noqa: E402

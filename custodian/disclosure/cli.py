@@ -28,8 +28,10 @@ def transparency_report(
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]Requests for patron information, {year}[/bold]: {report['total']} reported; "
-                  f"disclosure packages produced for {report['releases']}.")
+    console.print(
+        f"[bold]Requests for patron information, {year}[/bold]: {report['total']} reported; "
+        f"disclosure packages produced for {report['releases']}."
+    )
     sections = [
         ("By kind of requester", report["by_requester_kind"], vocab.REQUESTER_KINDS),
         ("By document", report["by_document_type"], vocab.INSTRUMENT_TYPES),

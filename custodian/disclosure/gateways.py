@@ -62,7 +62,9 @@ def find_patron_ref(*, user, card_number: str) -> str:
     return str(found.ref)
 
 
-def read_fields(*, user, patron_ref: str, fields: list[str], purpose: str = "library_business") -> Any:
+def read_fields(
+    *, user, patron_ref: str, fields: list[str], purpose: str = "library_business"
+) -> Any:
     """Read exactly `fields` of one patron through the door (which audits the read)."""
     from custodian import door
 
@@ -71,7 +73,9 @@ def read_fields(*, user, patron_ref: str, fields: list[str], purpose: str = "lib
     )
 
 
-def audit(*, user, action: str, outcome: str, patron_ref=None, fields=(), clauses=(), purpose="disclosure"):
+def audit(
+    *, user, action: str, outcome: str, patron_ref=None, fields=(), clauses=(), purpose="disclosure"
+):
     """Append one audit entry (opaque refs only: never names or card numbers)."""
     from custodian.audit.services import record_access
 

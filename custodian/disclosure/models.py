@@ -38,8 +38,12 @@ class DisclosureRequest(models.Model):
     officer_name = models.CharField(max_length=200, blank=True)
     officer_badge = models.CharField(max_length=64, blank=True)
     officer_agency = models.CharField(max_length=200, blank=True)
-    stated_purpose = models.TextField(blank=True, help_text="What the requester says the request is for.")
-    response_address = models.TextField(blank=True, help_text="To whom the library's response goes.")
+    stated_purpose = models.TextField(
+        blank=True, help_text="What the requester says the request is for."
+    )
+    response_address = models.TextField(
+        blank=True, help_text="To whom the library's response goes."
+    )
 
     channel = models.CharField(max_length=16, choices=_choices(vocab.CHANNELS))
     evidence = models.JSONField(default=list, blank=True)
@@ -49,8 +53,12 @@ class DisclosureRequest(models.Model):
     patron_ref = models.UUIDField(null=True, blank=True)
     patron_age = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    instrument_type = models.CharField(max_length=32, blank=True, choices=_choices(vocab.INSTRUMENT_TYPES))
-    instrument_signed_by = models.CharField(max_length=20, blank=True, choices=_choices(vocab.SIGNERS))
+    instrument_type = models.CharField(
+        max_length=32, blank=True, choices=_choices(vocab.INSTRUMENT_TYPES)
+    )
+    instrument_signed_by = models.CharField(
+        max_length=20, blank=True, choices=_choices(vocab.SIGNERS)
+    )
     instrument_court = models.CharField(max_length=10, blank=True, choices=_choices(vocab.COURTS))
     instrument_scope = models.JSONField(default=list, blank=True)
     instrument_date_from = models.DateField(null=True, blank=True)
@@ -65,19 +73,27 @@ class DisclosureRequest(models.Model):
     refer_to = models.CharField(max_length=16, blank=True, choices=ROLES_ASSIGNABLE)
     sealed = models.BooleanField(default=False)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(requester_kind__in=list(vocab.REQUESTER_KINDS)), name="disclosure_requester_kind_known"
+                condition=Q(requester_kind__in=list(vocab.REQUESTER_KINDS)),
+                name="disclosure_requester_kind_known",
             ),
-            models.CheckConstraint(condition=Q(channel__in=list(vocab.CHANNELS)), name="disclosure_channel_known"),
-            models.CheckConstraint(condition=Q(outcome__in=list(vocab.OUTCOMES)), name="disclosure_outcome_known"),
             models.CheckConstraint(
-                condition=Q(instrument_type="") | Q(instrument_type__in=list(vocab.INSTRUMENT_TYPES)),
+                condition=Q(channel__in=list(vocab.CHANNELS)), name="disclosure_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=list(vocab.OUTCOMES)), name="disclosure_outcome_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(instrument_type="")
+                | Q(instrument_type__in=list(vocab.INSTRUMENT_TYPES)),
                 name="disclosure_instrument_type_known",
             ),
             models.CheckConstraint(
@@ -93,11 +109,13 @@ class DisclosureRequest(models.Model):
             # A FISA order or any nondisclosure instrument is sealed at intake (the case
             # carries the current state: only the director can unseal it).
             models.CheckConstraint(
-                condition=~(Q(nondisclosure=True) | Q(instrument_type="fisa_order")) | Q(sealed=True),
+                condition=~(Q(nondisclosure=True) | Q(instrument_type="fisa_order"))
+                | Q(sealed=True),
                 name="disclosure_secrecy_orders_sealed",
             ),
             models.CheckConstraint(
-                condition=Q(nondisclosure=False) | ~Q(instrument_type=""), name="disclosure_nondisclosure_needs_document"
+                condition=Q(nondisclosure=False) | ~Q(instrument_type=""),
+                name="disclosure_nondisclosure_needs_document",
             ),
         ]
 
@@ -132,7 +150,9 @@ class Case(models.Model):
     assigned_role = models.CharField(max_length=16, choices=ROLES_ASSIGNABLE)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     sealed = models.BooleanField(default=False)
-    cost_recovery = models.BooleanField(default=False, help_text="The requester bears the library's costs.")
+    cost_recovery = models.BooleanField(
+        default=False, help_text="The requester bears the library's costs."
+    )
     due_on = models.DateField(null=True, blank=True)
     desk_notes = models.TextField(blank=True)
     # The decision that now governs the case: the desk's, then each review's.
@@ -149,16 +169,24 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(assigned_role__in=["branch_manager", "director"]), name="case_assigned_role_known"
+                condition=Q(assigned_role__in=["branch_manager", "director"]),
+                name="case_assigned_role_known",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "approved", "released", "declined", "closed"]), name="case_status_known"
+                condition=Q(status__in=["open", "approved", "released", "declined", "closed"]),
+                name="case_status_known",
             ),
-            models.CheckConstraint(condition=Q(kind__in=["referral", "follow_up", "custody"]), name="case_kind_known"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["referral", "follow_up", "custody"]), name="case_kind_known"
+            ),
             # Sealed cases belong to the director alone.
-            models.CheckConstraint(condition=Q(sealed=False) | Q(assigned_role="director"), name="case_sealed_to_director"),
             models.CheckConstraint(
-                condition=Q(closed_at__isnull=True) | Q(status__in=["released", "declined", "closed"]),
+                condition=Q(sealed=False) | Q(assigned_role="director"),
+                name="case_sealed_to_director",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | Q(status__in=["released", "declined", "closed"]),
                 name="case_closed_only_when_done",
             ),
             # Unsealing is an explicit act: who, when and why are all recorded.
@@ -188,7 +216,12 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(kind=""), name="case_event_kind_present")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind=""), name="case_event_kind_present")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on case {self.case_id}"
 
 
 class ChecklistItem(models.Model):
@@ -198,7 +231,9 @@ class ChecklistItem(models.Model):
         OBLIGATION = "obligation", "Obligation of the decision"
         OFFICER = "officer", "Officer procedure step"
 
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="checklist")
+    request = models.ForeignKey(
+        DisclosureRequest, on_delete=models.PROTECT, related_name="checklist"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     code = models.CharField(max_length=40)
     clause = models.CharField(max_length=40, blank=True)
@@ -215,14 +250,21 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["kind", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "code"], name="one_checklist_item_per_code"),
-            models.CheckConstraint(condition=Q(kind__in=["obligation", "officer"]), name="checklist_kind_known"),
+            models.UniqueConstraint(
+                fields=["request", "kind", "code"], name="one_checklist_item_per_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["obligation", "officer"]), name="checklist_kind_known"
+            ),
             models.CheckConstraint(
                 condition=Q(done=False, done_at__isnull=True, done_by__isnull=True)
                 | Q(done=True, done_at__isnull=False, done_by__isnull=False),
                 name="checklist_done_has_who_and_when",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code} of request {self.request_id}"
 
 
 class Review(models.Model):
@@ -243,9 +285,16 @@ class Review(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(by_role__in=["branch_manager", "director"]), name="review_by_role_known"),
-            models.CheckConstraint(condition=Q(outcome__in=list(vocab.OUTCOMES)), name="review_outcome_known"),
+            models.CheckConstraint(
+                condition=Q(by_role__in=["branch_manager", "director"]), name="review_by_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=list(vocab.OUTCOMES)), name="review_outcome_known"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Review {self.pk} ({self.outcome})"
 
 
 class WrittenDecision(models.Model):
@@ -264,6 +313,9 @@ class WrittenDecision(models.Model):
             models.CheckConstraint(condition=~Q(text=""), name="written_decision_has_text"),
             models.CheckConstraint(condition=~Q(basis=""), name="written_decision_has_basis"),
         ]
+
+    def __str__(self) -> str:
+        return f"Written decision {self.pk}"
 
 
 class Release(models.Model):
@@ -288,10 +340,15 @@ class Release(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(handed_to=""), name="release_handed_to_present"),
             models.CheckConstraint(
-                condition=Q(date_from__isnull=True) | Q(date_to__isnull=True) | Q(date_to__gte=F("date_from")),
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_to__gte=F("date_from")),
                 name="release_date_range_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Disclosure package {self.ref}"
 
 
 class CostRecord(models.Model):
@@ -310,6 +367,9 @@ class CostRecord(models.Model):
             models.CheckConstraint(condition=Q(staff_minutes__gt=0), name="cost_minutes_positive"),
             models.CheckConstraint(condition=~Q(description=""), name="cost_description_present"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_minutes} minutes on case {self.case_id}"
 
     @property
     def amount_cents(self) -> int:
@@ -337,3 +397,6 @@ class CounselReview(models.Model):
                 name="counsel_review_recorded_fully",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Counsel review of case {self.case_id}"

@@ -9,8 +9,14 @@ from custodian.disclosure import vocab
 
 def _safe(text) -> str:
     # The core fonts are Latin-1; replace anything else rather than fail.
-    return str(text if text is not None else "").replace("\u2014", "-").replace("\u2026", "...").replace(
-        "\u2019", "'").encode("latin-1", "replace").decode("latin-1")
+    return (
+        str(text if text is not None else "")
+        .replace("\u2014", "-")
+        .replace("\u2026", "...")
+        .replace("\u2019", "'")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 class _Doc(FPDF):
@@ -43,7 +49,9 @@ class _Doc(FPDF):
         self.set_font("Helvetica", "B", 10)
         self.cell(55, 5, _safe(label))
         self.set_font("Helvetica", "", 10)
-        self.multi_cell(0, 5, _safe(value if value not in (None, "") else "-"), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(
+            0, 5, _safe(value if value not in (None, "") else "-"), new_x="LMARGIN", new_y="NEXT"
+        )
 
 
 def _value_text(v) -> str:
@@ -52,8 +60,15 @@ def _value_text(v) -> str:
     if isinstance(v, list):
         if not v:
             return "(none)"
-        return "\n".join("- " + (", ".join(f"{k}: {x}" for k, x in r.items() if x not in (None, ""))
-                                 if isinstance(r, dict) else str(r)) for r in v)
+        return "\n".join(
+            "- "
+            + (
+                ", ".join(f"{k}: {x}" for k, x in r.items() if x not in (None, ""))
+                if isinstance(r, dict)
+                else str(r)
+            )
+            for r in v
+        )
     if isinstance(v, bool):
         return "yes" if v else "no"
     return str(v)
@@ -76,7 +91,9 @@ def package_pdf(doc: dict) -> bytes:
     pdf.heading("Records released (exactly these fields)")
     for f in doc["fields"]:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(0, 5, _safe(f"{vocab.FIELDS.get(f, f)} ({f})"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 5, _safe(f"{vocab.FIELDS.get(f, f)} ({f})"), new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.para(_value_text(doc["records"].get(f)))
     if doc.get("citations"):
         pdf.heading("Policy basis")
@@ -127,9 +144,14 @@ def invoice_pdf(inv: dict) -> bytes:
     pdf.pair("Address", inv["address"])
     pdf.heading("Staff time")
     for line in inv["lines"]:
-        pdf.para(f"{line['at']:%Y-%m-%d}  {line['description']}: {line['minutes']} min at "
-                 f"${line['rate_cents'] / 100:.2f}/h = ${line['amount_cents'] / 100:.2f}")
+        pdf.para(
+            f"{line['at']:%Y-%m-%d}  {line['description']}: {line['minutes']} min at "
+            f"${line['rate_cents'] / 100:.2f}/h = ${line['amount_cents'] / 100:.2f}"
+        )
     pdf.heading(f"Total: {inv['total_minutes']} minutes, ${inv['total_cents'] / 100:.2f}")
-    pdf.para("Westchester Public Library policy, clause 5: any costs incurred in such cases shall be borne by "
-             "the individual or agency making the request.", "I")
+    pdf.para(
+        "Westchester Public Library policy, clause 5: any costs incurred in such cases shall be borne by "
+        "the individual or agency making the request.",
+        "I",
+    )
     return bytes(pdf.output())

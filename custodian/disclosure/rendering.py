@@ -67,10 +67,16 @@ def say_now(view, fields: list[str]) -> list[str]:
     fields = [f for f in fields if _get(view, f) is not None]
     lines: list[str] = []
     done: set[str] = set()
-    count, dues = _get(view, "loans.count") if "loans.count" in fields else None, (
-        _get(view, "loans.due_dates") if "loans.due_dates" in fields else None)
+    count, dues = (
+        _get(view, "loans.count") if "loans.count" in fields else None,
+        (_get(view, "loans.due_dates") if "loans.due_dates" in fields else None),
+    )
     if count is not None and dues is not None:
-        lines.append(f"{_plural(int(count), 'item')}, due {say_dates(dues)}" if count else "No items checked out")
+        lines.append(
+            f"{_plural(int(count), 'item')}, due {say_dates(dues)}"
+            if count
+            else "No items checked out"
+        )
         done |= {"loans.count", "loans.due_dates"}
     for f in fields:
         if f in done:
@@ -81,7 +87,9 @@ def say_now(view, fields: list[str]) -> list[str]:
         elif f == "loans.due_dates":
             lines.append(f"Due {say_dates(v)}" if v else "Nothing is due")
         elif f == "overdue.status":
-            lines.append("Something on the account is overdue" if v else "Nothing on the account is overdue")
+            lines.append(
+                "Something on the account is overdue" if v else "Nothing on the account is overdue"
+            )
         elif f == "overdue.count":
             lines.append(f"{_plural(int(v), 'item')} overdue" if v else "No items overdue")
         elif f == "holds.count":
@@ -94,7 +102,10 @@ def say_now(view, fields: list[str]) -> list[str]:
             label = vocab.FIELDS[f]
             lines.append(f"{label}: " + ("; ".join(str(t) for t in v) if v else "none"))
         elif isinstance(v, (list, tuple)):
-            lines.append(f"{vocab.FIELDS.get(f, f)}: " + ("; ".join(_row_text(r) for r in v) if v else "none"))
+            lines.append(
+                f"{vocab.FIELDS.get(f, f)}: "
+                + ("; ".join(_row_text(r) for r in v) if v else "none")
+            )
         elif isinstance(v, dt.date):
             lines.append(f"{vocab.FIELDS.get(f, f)}: {v:%-d %B %Y}")
         else:
@@ -116,7 +127,11 @@ DATE_KEYS = ("when", "assessed_on", "paid_on", "returned_on", "due_on", "ready_u
 def _row_date(row) -> dt.date | None:
     d = row if dataclasses.is_dataclass(row) else None
     for key in DATE_KEYS:
-        v = getattr(d, key, None) if d is not None else (row.get(key) if isinstance(row, dict) else None)
+        v = (
+            getattr(d, key, None)
+            if d is not None
+            else (row.get(key) if isinstance(row, dict) else None)
+        )
         if isinstance(v, dt.datetime):
             return timezone.localtime(v).date() if timezone.is_aware(v) else v.date()
         if isinstance(v, dt.date):
@@ -159,7 +174,11 @@ def package_content(view, fields: list[str], lo: dt.date | None, hi: dt.date | N
         if f not in released:
             continue
         v = _get(view, f)
-        if isinstance(v, (list, tuple)) and v and (dataclasses.is_dataclass(v[0]) or isinstance(v[0], dict)):
+        if (
+            isinstance(v, (list, tuple))
+            and v
+            and (dataclasses.is_dataclass(v[0]) or isinstance(v[0], dict))
+        ):
             dated = [_row_date(r) for r in v]
             if any(d is not None for d in dated):
                 v = [r for r, d in zip(v, dated, strict=True) if _in_range(d, lo, hi)]

@@ -58,28 +58,35 @@ def reminders(user, *, now=None) -> list[dict]:
     else:
         return []
     out: list[dict] = []
-    pending = CounselReview.objects.filter(recorded_at__isnull=True, case__in=visible).select_related("case")
+    pending = CounselReview.objects.filter(
+        recorded_at__isnull=True, case__in=visible
+    ).select_related("case")
     if role not in CUSTODIAN_ROLES:
         pending = pending.none()
     for cr in pending.order_by("due_by"):
-        out.append({
-            "kind": "counsel_review",
-            "case": cr.case,
-            "due": cr.due_by,
-            "overdue": cr.due_by < now,
-            "text": "Counsel must review the emergency release (Westchester policy 6).",
-        })
+        out.append(
+            {
+                "kind": "counsel_review",
+                "case": cr.case,
+                "due": cr.due_by,
+                "overdue": cr.due_by < now,
+                "text": "Counsel must review the emergency release (Westchester policy 6).",
+            }
+        )
     today = timezone.localdate(now)
-    for case in visible.filter(closed_at__isnull=True, due_on__isnull=False, status="open",
-                                   assigned_role=assigned).order_by("due_on"):
+    for case in visible.filter(
+        closed_at__isnull=True, due_on__isnull=False, status="open", assigned_role=assigned
+    ).order_by("due_on"):
         if case.due_on <= today + dt.timedelta(days=1):
-            out.append({
-                "kind": "case_due",
-                "case": case,
-                "due": case.due_on,
-                "overdue": case.due_on < today,
-                "text": f"Referred request waiting on the {case.assigned_role.replace('_', ' ')}.",
-            })
+            out.append(
+                {
+                    "kind": "case_due",
+                    "case": case,
+                    "due": case.due_on,
+                    "overdue": case.due_on < today,
+                    "text": f"Referred request waiting on the {case.assigned_role.replace('_', ' ')}.",
+                }
+            )
     return out
 
 
@@ -90,7 +97,10 @@ def transparency(year: int) -> dict:
     shown = qs.exclude(sealed)
 
     def counts(field):
-        return {row[field] or "none": row["n"] for row in shown.values(field).annotate(n=Count("id")).order_by(field)}
+        return {
+            row[field] or "none": row["n"]
+            for row in shown.values(field).annotate(n=Count("id")).order_by(field)
+        }
 
     return {
         "year": year,
@@ -99,6 +109,8 @@ def transparency(year: int) -> dict:
         "by_document_type": counts("instrument_type"),
         "by_outcome": counts("outcome"),
         "releases": shown.filter(case__releases__isnull=False).distinct().count(),
-        "note": ("Requests under a secrecy order (a USA PATRIOT Act / FISA order or any nondisclosure order) "
-                 "are left out of this report while they remain sealed; it may therefore omit some requests."),
+        "note": (
+            "Requests under a secrecy order (a USA PATRIOT Act / FISA order or any nondisclosure order) "
+            "are left out of this report while they remain sealed; it may therefore omit some requests."
+        ),
     }

@@ -135,8 +135,13 @@ def get_case(user, case_ref, action: str = "disclosure.case.view") -> Case:
         _refuse(user, action, "No such case.", exc=NotFound)
     if not can_view_case(user, case):
         # A sealed case is indistinguishable from a missing one for those who may not see it.
-        _refuse(user, action, "No such case." if case.sealed else "Your role may not open this case.",
-                patron_ref=case.request.patron_ref, exc=NotFound if case.sealed else Forbidden)
+        _refuse(
+            user,
+            action,
+            "No such case." if case.sealed else "Your role may not open this case.",
+            patron_ref=case.request.patron_ref,
+            exc=NotFound if case.sealed else Forbidden,
+        )
     gateways.audit(user=user, action=action, outcome="allowed", patron_ref=case.request.patron_ref)
     return case
 
@@ -148,8 +153,13 @@ def get_request(user, request_ref, action: str = "disclosure.request.view") -> D
         _refuse(user, action, "No such request.", exc=NotFound)
     if not can_view_request(user, req):
         sealed = request_is_sealed(req)
-        _refuse(user, action, "No such request." if sealed else "Your role may not open this request.",
-                patron_ref=req.patron_ref, exc=NotFound if sealed else Forbidden)
+        _refuse(
+            user,
+            action,
+            "No such request." if sealed else "Your role may not open this request.",
+            patron_ref=req.patron_ref,
+            exc=NotFound if sealed else Forbidden,
+        )
     gateways.audit(user=user, action=action, outcome="allowed", patron_ref=req.patron_ref)
     return req
 
@@ -225,18 +235,44 @@ def validate_intake(data: Intake) -> None:
     for ev in data.evidence:
         _check_choice(ev, vocab.EVIDENCE, "evidence", "evidence")
     if not data.requested:
-        raise DisclosureError("Say what is being asked for: choose at least one field.", "requested")
+        raise DisclosureError(
+            "Say what is being asked for: choose at least one field.", "requested"
+        )
     for f in list(data.requested) + list(data.instrument_scope):
         _check_choice(f, vocab.FIELDS, "field", "requested")
     if data.instrument_type:
-        _check_choice(data.instrument_type, vocab.INSTRUMENT_TYPES, "document type", "instrument_type")
-        _check_choice(data.instrument_signed_by, vocab.SIGNERS, "signer", "instrument_signed_by", blank_ok=True)
-        _check_choice(data.instrument_court, vocab.COURTS, "court", "instrument_court", blank_ok=True)
-    elif (data.nondisclosure or data.instrument_scope or data.instrument_signed_by or data.instrument_court
-          or data.instrument_date_from or data.instrument_date_to):
-        raise DisclosureError("Choose the type of legal document before describing it.", "instrument_type")
-    if data.instrument_date_from and data.instrument_date_to and data.instrument_date_to < data.instrument_date_from:
-        raise DisclosureError("The document's date range ends before it starts.", "instrument_date_to")
+        _check_choice(
+            data.instrument_type, vocab.INSTRUMENT_TYPES, "document type", "instrument_type"
+        )
+        _check_choice(
+            data.instrument_signed_by,
+            vocab.SIGNERS,
+            "signer",
+            "instrument_signed_by",
+            blank_ok=True,
+        )
+        _check_choice(
+            data.instrument_court, vocab.COURTS, "court", "instrument_court", blank_ok=True
+        )
+    elif (
+        data.nondisclosure
+        or data.instrument_scope
+        or data.instrument_signed_by
+        or data.instrument_court
+        or data.instrument_date_from
+        or data.instrument_date_to
+    ):
+        raise DisclosureError(
+            "Choose the type of legal document before describing it.", "instrument_type"
+        )
+    if (
+        data.instrument_date_from
+        and data.instrument_date_to
+        and data.instrument_date_to < data.instrument_date_from
+    ):
+        raise DisclosureError(
+            "The document's date range ends before it starts.", "instrument_date_to"
+        )
     if data.patron_age is not None and not (0 <= int(data.patron_age) <= 130):
         raise DisclosureError("The patron's age must be between 0 and 130.", "patron_age")
 
@@ -259,7 +295,9 @@ def validate_scan(scan) -> str:
     scan.seek(0)
     kind = sniff(head)
     if kind is None:
-        raise DisclosureError("The document scan must be a PDF or an image (PNG, JPEG, GIF, TIFF or WebP).", "scan")
+        raise DisclosureError(
+            "The document scan must be a PDF or an image (PNG, JPEG, GIF, TIFF or WebP).", "scan"
+        )
     return kind
 
 
@@ -344,8 +382,13 @@ def _needs_case(req: DisclosureRequest, decision: dict) -> tuple[str, str] | Non
     """(kind, assigned role) of the case this request opens, or None."""
     obligations = set(decision.get("obligations", []))
     if req.sealed:
-        return (Case.Kind.CUSTODY if req.is_custody else Case.Kind.REFERRAL if decision["outcome"] == "refer"
-                else Case.Kind.FOLLOW_UP), "director"
+        return (
+            Case.Kind.CUSTODY
+            if req.is_custody
+            else Case.Kind.REFERRAL
+            if decision["outcome"] == "refer"
+            else Case.Kind.FOLLOW_UP
+        ), "director"
     if req.is_custody:
         return Case.Kind.CUSTODY, "director"
     if decision["outcome"] == "refer":
@@ -363,25 +406,37 @@ def _obligation_items(req: DisclosureRequest, decision: dict) -> None:
     for i, ob in enumerate(decision.get("obligations", [])):
         clause, text = _citation_text(decision, ob)
         ChecklistItem.objects.get_or_create(
-            request=req, kind=ChecklistItem.Kind.OBLIGATION, code=ob,
-            defaults={"label": vocab.OBLIGATIONS.get(ob, ob), "clause": clause, "read_aloud": text,
-                      "position": i},
+            request=req,
+            kind=ChecklistItem.Kind.OBLIGATION,
+            code=ob,
+            defaults={
+                "label": vocab.OBLIGATIONS.get(ob, ob),
+                "clause": clause,
+                "read_aloud": text,
+                "position": i,
+            },
         )
 
 
 def _officer_items(req: DisclosureRequest) -> None:
     notes = {
-        "a": "; ".join(x for x in [
-            f"Officer: {req.officer_name}" if req.officer_name else "",
-            f"badge {req.officer_badge}" if req.officer_badge else "",
-            f"agency {req.officer_agency}" if req.officer_agency else "",
-            f"stated purpose: {req.stated_purpose}" if req.stated_purpose else "",
-        ] if x),
+        "a": "; ".join(
+            x
+            for x in [
+                f"Officer: {req.officer_name}" if req.officer_name else "",
+                f"badge {req.officer_badge}" if req.officer_badge else "",
+                f"agency {req.officer_agency}" if req.officer_agency else "",
+                f"stated purpose: {req.stated_purpose}" if req.stated_purpose else "",
+            ]
+            if x
+        ),
         "b": "Scan of the document attached to the request." if req.scan else "",
     }
     for i, (code, clause, label) in enumerate(vocab.SONOMA_OFFICER_STEPS):
         ChecklistItem.objects.get_or_create(
-            request=req, kind=ChecklistItem.Kind.OFFICER, code=code,
+            request=req,
+            kind=ChecklistItem.Kind.OFFICER,
+            code=code,
             defaults={"label": label, "clause": clause, "position": i, "note": notes.get(code, "")},
         )
 
@@ -402,7 +457,9 @@ def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
         try:
             patron_ref = gateways.find_patron_ref(user=user, card_number=data.card_number.strip())
         except gateways.PatronNotFound as exc:
-            raise DisclosureError("No patron has that card number. Check it and try again.", "card_number") from exc
+            raise DisclosureError(
+                "No patron has that card number. Check it and try again.", "card_number"
+            ) from exc
         except gateways.LookupRefused as exc:
             raise Forbidden(f"The patron lookup was refused: {exc}", "card_number") from exc
 
@@ -456,26 +513,55 @@ def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
             kind, assigned = needed
             if req.sealed:
                 assigned = "director"
-            released = decision["outcome"] in ("release", "partial_release") and bool(decision.get("release"))
+            released = decision["outcome"] in ("release", "partial_release") and bool(
+                decision.get("release")
+            )
             case = Case.objects.create(
-                request=req, kind=kind, assigned_role=assigned, sealed=req.sealed,
+                request=req,
+                kind=kind,
+                assigned_role=assigned,
+                sealed=req.sealed,
                 cost_recovery="requester_bears_costs" in decision.get("obligations", []),
-                decision=decision, desk_notes=data.desk_notes.strip(),
+                decision=decision,
+                desk_notes=data.desk_notes.strip(),
                 status=Case.Status.APPROVED if released else Case.Status.OPEN,
                 due_on=timezone.localdate(now) + dt.timedelta(days=case_due_days()),
             )
-            _event(case, user, "intake", f"{vocab.REQUESTER_KINDS[req.requester_kind]} by "
-                   f"{vocab.CHANNELS[req.channel].lower()}; the engine decided: {decision['outcome']}.")
+            _event(
+                case,
+                user,
+                "intake",
+                f"{vocab.REQUESTER_KINDS[req.requester_kind]} by "
+                f"{vocab.CHANNELS[req.channel].lower()}; the engine decided: {decision['outcome']}.",
+            )
             if req.scan:
-                _event(case, user, "document_scanned", vocab.INSTRUMENT_TYPES.get(req.instrument_type, "document"))
+                _event(
+                    case,
+                    user,
+                    "document_scanned",
+                    vocab.INSTRUMENT_TYPES.get(req.instrument_type, "document"),
+                )
             if req.sealed:
-                _event(case, user, "sealed", "Sealed at intake: secrecy order (FISA / nondisclosure).")
+                _event(
+                    case, user, "sealed", "Sealed at intake: secrecy order (FISA / nondisclosure)."
+                )
             if req.is_custody:
-                _event(case, user, "custody_visit", "Custody document: no information given, no part taken.")
+                _event(
+                    case,
+                    user,
+                    "custody_visit",
+                    "Custody document: no information given, no part taken.",
+                )
             if kind == Case.Kind.REFERRAL:
                 _event(case, user, "referred", f"Referred to the {assigned.replace('_', ' ')}.")
-        gateways.audit(user=user, action="disclosure.intake", outcome=decision["outcome"],
-                       patron_ref=patron_ref, fields=decision.get("release", []), clauses=_clauses(decision))
+        gateways.audit(
+            user=user,
+            action="disclosure.intake",
+            outcome=decision["outcome"],
+            patron_ref=patron_ref,
+            fields=decision.get("release", []),
+            clauses=_clauses(decision),
+        )
     return desk_screen(user=user, req=req)
 
 
@@ -483,26 +569,29 @@ def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
 
 
 def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
-    decision = req.decision
     case = req.case if _has_case(req) else None
-    if case is not None:
-        decision = case.decision if case.status in (Case.Status.APPROVED, Case.Status.RELEASED) else req.decision
     say_now = say_now_lines(user=user, req=req, decision=req.decision)
     items = list(req.checklist.all())
     custody = req.is_custody
     refer = req.decision.get("refer_to") if req.decision["outcome"] == "refer" else None
     referral = ""
     if refer == "branch_manager":
-        referral = ("Refer the requester to the branch manager (or person in charge) now. The branch manager "
-                    "explains the policy's terms to the requester.")
+        referral = (
+            "Refer the requester to the branch manager (or person in charge) now. The branch manager "
+            "explains the policy's terms to the requester."
+        )
     elif refer == "director":
         referral = "Refer the request to the Library Director (or designee). Tell the requester nothing now."
     if custody:
-        headline = ("Custody document: give no information and take no part in serving it or in seizing "
-                    "anyone. Record the visit.")
+        headline = (
+            "Custody document: give no information and take no part in serving it or in seizing "
+            "anyone. Record the visit."
+        )
     elif req.sealed:
-        headline = ("Secrecy order: tell no one outside the library's administration about this document or "
-                    "what is produced. Hand it to the Director.")
+        headline = (
+            "Secrecy order: tell no one outside the library's administration about this document or "
+            "what is produced. Hand it to the Director."
+        )
     elif req.decision["outcome"] == "refer":
         headline = "Tell the requester nothing now: the request is referred."
     elif req.decision["outcome"] == "deny":
@@ -512,22 +601,39 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
     else:
         headline = "Nothing to say from the record now."
     return DeskScreen(
-        request=req, decision=req.decision, say_now=say_now,
+        request=req,
+        decision=req.decision,
+        say_now=say_now,
         must_do=[_line(i) for i in items if i.kind == ChecklistItem.Kind.OBLIGATION],
         officer_steps=[_line(i) for i in items if i.kind == ChecklistItem.Kind.OFFICER],
-        referral=referral, case=case, custody=custody, sealed=request_is_sealed(req), headline=headline,
+        referral=referral,
+        case=case,
+        custody=custody,
+        sealed=request_is_sealed(req),
+        headline=headline,
     )
 
 
 def _line(i: ChecklistItem) -> ChecklistLine:
-    return ChecklistLine(code=i.code, label=i.label, clause=i.clause, read_aloud=i.read_aloud, done=i.done,
-                         note=i.note, id=i.pk)
+    return ChecklistLine(
+        code=i.code,
+        label=i.label,
+        clause=i.clause,
+        read_aloud=i.read_aloud,
+        done=i.done,
+        note=i.note,
+        id=i.pk,
+    )
 
 
 def say_now_lines(*, user, req: DisclosureRequest, decision: dict) -> list[str]:
     """What the clerk may say now: only the released fields, read through the door."""
     fields = [f for f in decision.get("release", []) if f in req.requested]
-    if decision.get("outcome") not in ("release", "partial_release") or not fields or not req.patron_ref:
+    if (
+        decision.get("outcome") not in ("release", "partial_release")
+        or not fields
+        or not req.patron_ref
+    ):
         return []
     if req.instrument_type and req.is_officer:
         # A document's fields are handed over as a package, not said across the desk.
@@ -536,7 +642,9 @@ def say_now_lines(*, user, req: DisclosureRequest, decision: dict) -> list[str]:
     return rendering.say_now(view, fields)
 
 
-def set_checklist_item(*, user, item_id: int, done: bool, note: str = "", now=None) -> ChecklistItem:
+def set_checklist_item(
+    *, user, item_id: int, done: bool, note: str = "", now=None
+) -> ChecklistItem:
     try:
         item = ChecklistItem.objects.select_related("request").get(pk=item_id)
     except (ChecklistItem.DoesNotExist, ValueError, TypeError):
@@ -544,11 +652,20 @@ def set_checklist_item(*, user, item_id: int, done: bool, note: str = "", now=No
     req = item.request
     if not can_view_request(user, req):
         sealed = request_is_sealed(req)
-        _refuse(user, "disclosure.checklist", "No such checklist item." if sealed else
-                "Your role may not change this checklist.", patron_ref=req.patron_ref,
-                exc=NotFound if sealed else Forbidden)
+        _refuse(
+            user,
+            "disclosure.checklist",
+            "No such checklist item." if sealed else "Your role may not change this checklist.",
+            patron_ref=req.patron_ref,
+            exc=NotFound if sealed else Forbidden,
+        )
     if item.code == "i" and item.kind == ChecklistItem.Kind.OFFICER and not is_custodian(user):
-        _refuse(user, "disclosure.checklist", "Step i is the Director's (or designee's).", patron_ref=req.patron_ref)
+        _refuse(
+            user,
+            "disclosure.checklist",
+            "Step i is the Director's (or designee's).",
+            patron_ref=req.patron_ref,
+        )
     now = now or timezone.now()
     with transaction.atomic():
         item.note = note.strip() if note is not None else item.note
@@ -558,9 +675,16 @@ def set_checklist_item(*, user, item_id: int, done: bool, note: str = "", now=No
             item.done, item.done_by, item.done_at = False, None, None
         item.save()
         if _has_case(req):
-            _event(req.case, user, "checklist", f"{item.clause or item.code}: {'done' if item.done else 'not done'}"
-                   + (f" — {item.note}" if item.note else ""))
-        gateways.audit(user=user, action="disclosure.checklist", outcome="allowed", patron_ref=req.patron_ref)
+            _event(
+                req.case,
+                user,
+                "checklist",
+                f"{item.clause or item.code}: {'done' if item.done else 'not done'}"
+                + (f" — {item.note}" if item.note else ""),
+            )
+        gateways.audit(
+            user=user, action="disclosure.checklist", outcome="allowed", patron_ref=req.patron_ref
+        )
     return item
 
 
@@ -572,7 +696,12 @@ def add_note(*, user, case: Case, note: str) -> CaseEvent:
         raise DisclosureError("Write the note first.", "note")
     with transaction.atomic():
         ev = _event(case, user, "note", note.strip())
-        gateways.audit(user=user, action="disclosure.case.note", outcome="allowed", patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.case.note",
+            outcome="allowed",
+            patron_ref=case.request.patron_ref,
+        )
     return ev
 
 
@@ -582,16 +711,33 @@ def _require(user, case: Case, roles: set[str], action: str, message: str):
     if role == "branch_manager" and "branch_manager" in roles:
         ok = ok and case.assigned_role == "branch_manager" and not case.sealed
     if not ok:
-        _refuse(user, action, "No such case." if case.sealed and not can_view_case(user, case) else message,
-                patron_ref=case.request.patron_ref,
-                exc=NotFound if case.sealed and not can_view_case(user, case) else Forbidden)
+        _refuse(
+            user,
+            action,
+            "No such case." if case.sealed and not can_view_case(user, case) else message,
+            patron_ref=case.request.patron_ref,
+            exc=NotFound if case.sealed and not can_view_case(user, case) else Forbidden,
+        )
 
 
-def review(*, user, case: Case, instrument_valid: bool | None, counsel_consulted: bool = False,
-           board_consulted: bool = False, emergency_confirmed: bool = False, notes: str = "") -> Review:
+def review(
+    *,
+    user,
+    case: Case,
+    instrument_valid: bool | None,
+    counsel_consulted: bool = False,
+    board_consulted: bool = False,
+    emergency_confirmed: bool = False,
+    notes: str = "",
+) -> Review:
     """Record the legal review; the engine decides again with it."""
-    _require(user, case, CUSTODIAN_ROLES | {"branch_manager"}, "disclosure.review",
-             "Only the Director, a designee or the assigned branch manager records a review.")
+    _require(
+        user,
+        case,
+        CUSTODIAN_ROLES | {"branch_manager"},
+        "disclosure.review",
+        "Only the Director, a designee or the assigned branch manager records a review.",
+    )
     if case.status in (Case.Status.RELEASED, Case.Status.CLOSED):
         raise DisclosureError("This case is already finished; it takes no further review.")
     by_role = "director" if is_custodian(user) else "branch_manager"
@@ -606,17 +752,25 @@ def review(*, user, case: Case, instrument_valid: bool | None, counsel_consulted
     decision = _decide(contract_request(case.request, review=review_block))
     with transaction.atomic():
         rv = Review.objects.create(
-            case=case, by=user, by_role=by_role, instrument_valid=instrument_valid,
-            counsel_consulted=bool(counsel_consulted), board_consulted=bool(board_consulted),
-            emergency_confirmed=bool(emergency_confirmed), notes=notes.strip(), decision=decision,
+            case=case,
+            by=user,
+            by_role=by_role,
+            instrument_valid=instrument_valid,
+            counsel_consulted=bool(counsel_consulted),
+            board_consulted=bool(board_consulted),
+            emergency_confirmed=bool(emergency_confirmed),
+            notes=notes.strip(),
+            decision=decision,
             outcome=decision["outcome"],
         )
         case.decision = decision
         outcome = decision["outcome"]
-        summary = (f"Review by the {by_role.replace('_', ' ')}: document proper: "
-                   f"{'yes' if instrument_valid else 'no' if instrument_valid is False else 'n/a'}; counsel: "
-                   f"{'yes' if counsel_consulted else 'no'}; board: {'yes' if board_consulted else 'no'}; emergency: "
-                   f"{'yes' if emergency_confirmed else 'no'}. Engine: {outcome}.")
+        summary = (
+            f"Review by the {by_role.replace('_', ' ')}: document proper: "
+            f"{'yes' if instrument_valid else 'no' if instrument_valid is False else 'n/a'}; counsel: "
+            f"{'yes' if counsel_consulted else 'no'}; board: {'yes' if board_consulted else 'no'}; emergency: "
+            f"{'yes' if emergency_confirmed else 'no'}. Engine: {outcome}."
+        )
         _event(case, user, "review", summary + (f" {notes.strip()}" if notes.strip() else ""))
         if outcome in ("release", "partial_release") and decision.get("release"):
             case.status = Case.Status.APPROVED
@@ -626,44 +780,79 @@ def review(*, user, case: Case, instrument_valid: bool | None, counsel_consulted
             case.status = Case.Status.DECLINED
         else:
             case.status = Case.Status.OPEN
-            if outcome == "refer" and decision.get("refer_to") == "director" and case.assigned_role != "director":
+            if (
+                outcome == "refer"
+                and decision.get("refer_to") == "director"
+                and case.assigned_role != "director"
+            ):
                 case.assigned_role = "director"
                 _event(case, user, "referred", "Referred on to the Library Director (or designee).")
         for ob in decision.get("obligations", []):
             ChecklistItem.objects.get_or_create(
-                request=case.request, kind=ChecklistItem.Kind.OBLIGATION, code=ob,
-                defaults={"label": vocab.OBLIGATIONS.get(ob, ob), "clause": _citation_text(decision, ob)[0],
-                          "read_aloud": _citation_text(decision, ob)[1], "position": 100},
+                request=case.request,
+                kind=ChecklistItem.Kind.OBLIGATION,
+                code=ob,
+                defaults={
+                    "label": vocab.OBLIGATIONS.get(ob, ob),
+                    "clause": _citation_text(decision, ob)[0],
+                    "read_aloud": _citation_text(decision, ob)[1],
+                    "position": 100,
+                },
             )
         if "requester_bears_costs" in decision.get("obligations", []):
             case.cost_recovery = True
         case.save()
-        gateways.audit(user=user, action="disclosure.review", outcome=outcome, patron_ref=case.request.patron_ref,
-                       fields=decision.get("release", []), clauses=_clauses(decision))
+        gateways.audit(
+            user=user,
+            action="disclosure.review",
+            outcome=outcome,
+            patron_ref=case.request.patron_ref,
+            fields=decision.get("release", []),
+            clauses=_clauses(decision),
+        )
     return rv
 
 
 def write_decision(*, user, case: Case, disclose: bool, text: str, basis: str) -> WrittenDecision:
-    _require(user, case, CUSTODIAN_ROLES, "disclosure.written_decision",
-             "Only the Director or a designee issues the written decision.")
+    _require(
+        user,
+        case,
+        CUSTODIAN_ROLES,
+        "disclosure.written_decision",
+        "Only the Director or a designee issues the written decision.",
+    )
     if not text.strip():
         raise DisclosureError("Write the decision.", "text")
     if not basis.strip():
-        raise DisclosureError("Record what information or circumstances supported the decision.", "basis")
+        raise DisclosureError(
+            "Record what information or circumstances supported the decision.", "basis"
+        )
     with transaction.atomic():
-        wd = WrittenDecision.objects.create(case=case, by=user, disclose=bool(disclose), text=text.strip(),
-                                            basis=basis.strip())
-        _event(case, user, "written_decision", f"{'Disclose' if disclose else 'Do not disclose'}: {text.strip()}")
+        wd = WrittenDecision.objects.create(
+            case=case, by=user, disclose=bool(disclose), text=text.strip(), basis=basis.strip()
+        )
+        _event(
+            case,
+            user,
+            "written_decision",
+            f"{'Disclose' if disclose else 'Do not disclose'}: {text.strip()}",
+        )
         if not disclose and case.status in (Case.Status.OPEN, Case.Status.APPROVED):
             case.status, case.closed_at = Case.Status.DECLINED, timezone.now()
             case.save(update_fields=["status", "closed_at"])
-        gateways.audit(user=user, action="disclosure.written_decision", outcome="disclose" if disclose else "withhold",
-                       patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.written_decision",
+            outcome="disclose" if disclose else "withhold",
+            patron_ref=case.request.patron_ref,
+        )
     return wd
 
 
 def written_decision_required(case: Case) -> bool:
-    obligations = set(case.decision.get("obligations", [])) | set(case.request.decision.get("obligations", []))
+    obligations = set(case.decision.get("obligations", [])) | set(
+        case.request.decision.get("obligations", [])
+    )
     return bool(obligations & {"written_decision", "document_decision_basis"})
 
 
@@ -690,31 +879,55 @@ def can_release(user, case: Case) -> bool:
     return role == "desk" and case.request.created_by_id == user.pk and not case.reviews.exists()
 
 
-def release(*, user, case: Case, handed_to: str, fields: list[str] | None = None, handed_at=None,
-            date_from: dt.date | None = None, date_to: dt.date | None = None, now=None) -> Release:
+def release(
+    *,
+    user,
+    case: Case,
+    handed_to: str,
+    fields: list[str] | None = None,
+    handed_at=None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    now=None,
+) -> Release:
     """Produce the disclosure package: exactly the released fields, within scope and dates."""
     if not can_release(user, case):
         sealed_hidden = case.sealed and not can_view_case(user, case)
-        _refuse(user, "disclosure.release", "No such case." if sealed_hidden else
-                "Your role may not release from this case.", patron_ref=case.request.patron_ref,
-                exc=NotFound if sealed_hidden else Forbidden)
+        _refuse(
+            user,
+            "disclosure.release",
+            "No such case." if sealed_hidden else "Your role may not release from this case.",
+            patron_ref=case.request.patron_ref,
+            exc=NotFound if sealed_hidden else Forbidden,
+        )
     req = case.request
     if case.status != Case.Status.APPROVED:
-        raise DisclosureError("Nothing may be released: the decision on this case does not release anything.")
+        raise DisclosureError(
+            "Nothing may be released: the decision on this case does not release anything."
+        )
     allowed = releasable_fields(case)
     chosen = list(dict.fromkeys(fields)) if fields else allowed
     outside = [f for f in chosen if f not in allowed]
     if outside:
-        raise DisclosureError(f"Not released by the decision or outside the document's face: {', '.join(outside)}.",
-                              "fields")
+        raise DisclosureError(
+            f"Not released by the decision or outside the document's face: {', '.join(outside)}.",
+            "fields",
+        )
     if not chosen:
         raise DisclosureError("The decision releases nothing within the document's face.", "fields")
     if not handed_to.strip():
         raise DisclosureError("Record to whom the package is handed.", "handed_to")
     if not req.patron_ref:
-        raise DisclosureError("The request names no patron (no card number was given); nothing to release.")
-    if written_decision_required(case) and not case.written_decisions.filter(disclose=True).exists():
-        raise DisclosureError("The Director's written decision, with what supported it, must be recorded first.")
+        raise DisclosureError(
+            "The request names no patron (no card number was given); nothing to release."
+        )
+    if (
+        written_decision_required(case)
+        and not case.written_decisions.filter(disclose=True).exists()
+    ):
+        raise DisclosureError(
+            "The Director's written decision, with what supported it, must be recorded first."
+        )
     # The document's own date range bounds any narrower range asked for.
     lo = max([d for d in (req.instrument_date_from, date_from) if d], default=None)
     hi = min([d for d in (req.instrument_date_to, date_to) if d], default=None)
@@ -724,17 +937,30 @@ def release(*, user, case: Case, handed_to: str, fields: list[str] | None = None
     handed_at = handed_at or now
     last_review = case.reviews.order_by("-at", "-id").first()
     emergency = bool(last_review and last_review.emergency_confirmed) or (
-        "post_hoc_counsel_review" in case.decision.get("obligations", []))
+        "post_hoc_counsel_review" in case.decision.get("obligations", [])
+    )
 
     with transaction.atomic():
         view = gateways.read_fields(user=user, patron_ref=req.patron_ref, fields=chosen)
         missing = rendering.missing_from(view, chosen)
         if missing:
-            raise DisclosureError("The door did not release these fields to your role, so they cannot be packaged: "
-                                  + ", ".join(missing) + ".", "fields")
+            raise DisclosureError(
+                "The door did not release these fields to your role, so they cannot be packaged: "
+                + ", ".join(missing)
+                + ".",
+                "fields",
+            )
         content = rendering.package_content(view, chosen, lo, hi)
-        rel = Release(case=case, fields=chosen, date_from=lo, date_to=hi, handed_to=handed_to.strip(),
-                      handed_at=handed_at, by=user, emergency=emergency)
+        rel = Release(
+            case=case,
+            fields=chosen,
+            date_from=lo,
+            date_to=hi,
+            handed_to=handed_to.strip(),
+            handed_at=handed_at,
+            by=user,
+            emergency=emergency,
+        )
         document = {
             "package": str(rel.ref),
             "case": str(case.ref),
@@ -746,7 +972,9 @@ def release(*, user, case: Case, handed_to: str, fields: list[str] | None = None
                 "signed_by": req.instrument_signed_by or None,
                 "court": req.instrument_court or None,
                 "scope": list(req.instrument_scope),
-                "date_from": req.instrument_date_from.isoformat() if req.instrument_date_from else None,
+                "date_from": req.instrument_date_from.isoformat()
+                if req.instrument_date_from
+                else None,
                 "date_to": req.instrument_date_to.isoformat() if req.instrument_date_to else None,
             },
             "fields": chosen,
@@ -766,28 +994,55 @@ def release(*, user, case: Case, handed_to: str, fields: list[str] | None = None
         rel.pdf.save(f"{rel.ref}.pdf", ContentFile(pdf.package_pdf(document)), save=False)
         rel.save()
         case.status = Case.Status.RELEASED
-        _event(case, user, "released", f"Package {rel.ref}: {', '.join(chosen)}"
-               + (f" ({lo or '…'} to {hi or '…'})" if lo or hi else "") + f"; handed to {rel.handed_to}.")
+        _event(
+            case,
+            user,
+            "released",
+            f"Package {rel.ref}: {', '.join(chosen)}"
+            + (f" ({lo or '…'} to {hi or '…'})" if lo or hi else "")
+            + f"; handed to {rel.handed_to}.",
+        )
         if emergency:
-            CounselReview.objects.create(case=case, release=rel,
-                                         due_by=now + dt.timedelta(days=counsel_review_days()))
-            _event(case, user, "counsel_review_due", f"Counsel must review this emergency release by "
-                   f"{timezone.localtime(now + dt.timedelta(days=counsel_review_days())):%-d %B %Y}.")
+            CounselReview.objects.create(
+                case=case, release=rel, due_by=now + dt.timedelta(days=counsel_review_days())
+            )
+            _event(
+                case,
+                user,
+                "counsel_review_due",
+                f"Counsel must review this emergency release by "
+                f"{timezone.localtime(now + dt.timedelta(days=counsel_review_days())):%-d %B %Y}.",
+            )
         else:
             case.closed_at = now
         case.save()
-        gateways.audit(user=user, action="disclosure.release", outcome="released", patron_ref=req.patron_ref,
-                       fields=chosen, clauses=_clauses(case.decision))
+        gateways.audit(
+            user=user,
+            action="disclosure.release",
+            outcome="released",
+            patron_ref=req.patron_ref,
+            fields=chosen,
+            clauses=_clauses(case.decision),
+        )
     return rel
 
 
-def record_counsel_review(*, user, case: Case, counsel_name: str, conclusion: str, now=None) -> CounselReview:
-    _require(user, case, CUSTODIAN_ROLES, "disclosure.counsel_review",
-             "Only the Director or a designee records counsel's review.")
+def record_counsel_review(
+    *, user, case: Case, counsel_name: str, conclusion: str, now=None
+) -> CounselReview:
+    _require(
+        user,
+        case,
+        CUSTODIAN_ROLES,
+        "disclosure.counsel_review",
+        "Only the Director or a designee records counsel's review.",
+    )
     try:
         cr = case.counsel_review
     except CounselReview.DoesNotExist:
-        raise DisclosureError("This case has no emergency release awaiting counsel's review.") from None
+        raise DisclosureError(
+            "This case has no emergency release awaiting counsel's review."
+        ) from None
     if cr.recorded_at:
         raise DisclosureError("Counsel's review is already recorded.")
     if not counsel_name.strip():
@@ -797,26 +1052,49 @@ def record_counsel_review(*, user, case: Case, counsel_name: str, conclusion: st
     now = now or timezone.now()
     with transaction.atomic():
         cr.counsel_name, cr.conclusion, cr.recorded_by, cr.recorded_at = (
-            counsel_name.strip(), conclusion.strip(), user, now)
+            counsel_name.strip(),
+            conclusion.strip(),
+            user,
+            now,
+        )
         cr.save()
-        _event(case, user, "counsel_review", f"Counsel ({cr.counsel_name}) reviewed the emergency release: "
-               f"{cr.conclusion}")
+        _event(
+            case,
+            user,
+            "counsel_review",
+            f"Counsel ({cr.counsel_name}) reviewed the emergency release: {cr.conclusion}",
+        )
         case.closed_at = now
         case.save(update_fields=["closed_at"])
-        gateways.audit(user=user, action="disclosure.counsel_review", outcome="recorded",
-                       patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.counsel_review",
+            outcome="recorded",
+            patron_ref=case.request.patron_ref,
+        )
     return cr
 
 
-def add_cost(*, user, case: Case, description: str, staff_minutes: int, hourly_rate_cents: int | None = None):
-    _require(user, case, CUSTODIAN_ROLES | {"branch_manager"}, "disclosure.cost",
-             "Only the Director, a designee or the assigned branch manager records costs.")
+def add_cost(
+    *, user, case: Case, description: str, staff_minutes: int, hourly_rate_cents: int | None = None
+):
+    _require(
+        user,
+        case,
+        CUSTODIAN_ROLES | {"branch_manager"},
+        "disclosure.cost",
+        "Only the Director, a designee or the assigned branch manager records costs.",
+    )
     if not case.cost_recovery:
-        raise DisclosureError("This library's policy does not make the requester bear the costs of this case.")
+        raise DisclosureError(
+            "This library's policy does not make the requester bear the costs of this case."
+        )
     try:
         minutes = int(staff_minutes)
     except (TypeError, ValueError):
-        raise DisclosureError("Staff time must be a whole number of minutes.", "staff_minutes") from None
+        raise DisclosureError(
+            "Staff time must be a whole number of minutes.", "staff_minutes"
+        ) from None
     if minutes <= 0:
         raise DisclosureError("Staff time must be more than zero minutes.", "staff_minutes")
     if not description.strip():
@@ -825,10 +1103,20 @@ def add_cost(*, user, case: Case, description: str, staff_minutes: int, hourly_r
     if int(rate) < 0:
         raise DisclosureError("The hourly rate cannot be negative.", "hourly_rate_cents")
     with transaction.atomic():
-        cost = CostRecord.objects.create(case=case, by=user, description=description.strip(),
-                                         staff_minutes=minutes, hourly_rate_cents=int(rate))
+        cost = CostRecord.objects.create(
+            case=case,
+            by=user,
+            description=description.strip(),
+            staff_minutes=minutes,
+            hourly_rate_cents=int(rate),
+        )
         _event(case, user, "cost", f"{minutes} minutes: {cost.description}")
-        gateways.audit(user=user, action="disclosure.cost", outcome="recorded", patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.cost",
+            outcome="recorded",
+            patron_ref=case.request.patron_ref,
+        )
     return cost
 
 
@@ -837,13 +1125,20 @@ def hourly_rate_cents_default() -> int:
 
 
 def close_case(*, user, case: Case, note: str) -> Case:
-    _require(user, case, CUSTODIAN_ROLES | {"branch_manager"}, "disclosure.close",
-             "Only the Director, a designee or the assigned branch manager closes a case.")
+    _require(
+        user,
+        case,
+        CUSTODIAN_ROLES | {"branch_manager"},
+        "disclosure.close",
+        "Only the Director, a designee or the assigned branch manager closes a case.",
+    )
     if not note.strip():
         raise DisclosureError("Say why the case is closed.", "note")
     try:
         if case.counsel_review.recorded_at is None:
-            raise DisclosureError("Counsel's review of the emergency release must be recorded first.")
+            raise DisclosureError(
+                "Counsel's review of the emergency release must be recorded first."
+            )
     except CounselReview.DoesNotExist:
         pass
     with transaction.atomic():
@@ -852,7 +1147,12 @@ def close_case(*, user, case: Case, note: str) -> Case:
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at"])
         _event(case, user, "closed", note.strip())
-        gateways.audit(user=user, action="disclosure.close", outcome="closed", patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.close",
+            outcome="closed",
+            patron_ref=case.request.patron_ref,
+        )
     return case
 
 
@@ -860,27 +1160,53 @@ def unseal(*, user, case: Case, reason: str) -> Case:
     """Unsealing is an explicit act of the Director, recorded and audited."""
     if role_of(user) != "director":
         hidden = not can_view_case(user, case)
-        _refuse(user, "disclosure.unseal", "No such case." if hidden else "Only the Director may unseal a case.",
-                patron_ref=case.request.patron_ref, exc=NotFound if hidden else Forbidden)
+        _refuse(
+            user,
+            "disclosure.unseal",
+            "No such case." if hidden else "Only the Director may unseal a case.",
+            patron_ref=case.request.patron_ref,
+            exc=NotFound if hidden else Forbidden,
+        )
     if not case.sealed:
         raise DisclosureError("This case is not sealed.")
     if not reason.strip():
         raise DisclosureError("Record why the case may now be unsealed.", "reason")
     with transaction.atomic():
-        case.sealed, case.unsealed_at, case.unsealed_by, case.unseal_reason = False, timezone.now(), user, reason.strip()
+        case.sealed, case.unsealed_at, case.unsealed_by, case.unseal_reason = (
+            False,
+            timezone.now(),
+            user,
+            reason.strip(),
+        )
         case.save(update_fields=["sealed", "unsealed_at", "unsealed_by", "unseal_reason"])
         _event(case, user, "unsealed", reason.strip())
-        gateways.audit(user=user, action="disclosure.unseal", outcome="unsealed", patron_ref=case.request.patron_ref)
+        gateways.audit(
+            user=user,
+            action="disclosure.unseal",
+            outcome="unsealed",
+            patron_ref=case.request.patron_ref,
+        )
     return case
 
 
 def invoice(case: Case) -> dict:
-    lines = [{"at": c.at, "description": c.description, "minutes": c.staff_minutes,
-              "rate_cents": c.hourly_rate_cents, "amount_cents": c.amount_cents} for c in case.costs.all()]
+    lines = [
+        {
+            "at": c.at,
+            "description": c.description,
+            "minutes": c.staff_minutes,
+            "rate_cents": c.hourly_rate_cents,
+            "amount_cents": c.amount_cents,
+        }
+        for c in case.costs.all()
+    ]
     req = case.request
     return {
         "case": str(case.ref),
-        "bill_to": req.officer_agency or req.requester_organisation or req.requester_name or "The requester",
+        "bill_to": req.officer_agency
+        or req.requester_organisation
+        or req.requester_name
+        or "The requester",
         "attention": req.officer_name or req.requester_name,
         "address": req.response_address,
         "lines": lines,
@@ -898,7 +1224,9 @@ def incident_report(case: Case) -> dict:
         "request": req,
         "requester_kind": vocab.REQUESTER_KINDS.get(req.requester_kind, req.requester_kind),
         "channel": vocab.CHANNELS.get(req.channel, req.channel),
-        "instrument": vocab.INSTRUMENT_TYPES.get(req.instrument_type, "") if req.instrument_type else "None",
+        "instrument": vocab.INSTRUMENT_TYPES.get(req.instrument_type, "")
+        if req.instrument_type
+        else "None",
         "signed_by": vocab.SIGNERS.get(req.instrument_signed_by, ""),
         "court": vocab.COURTS.get(req.instrument_court, ""),
         "scope": [vocab.FIELDS.get(f, f) for f in req.instrument_scope],

@@ -21,6 +21,8 @@ urlpatterns = [
     path("cases/<uuid:ref>/scan/", views.case_scan, name="scan"),
     path("cases/<uuid:ref>/incident-report/", views.incident_report, name="incident_report"),
     path("cases/<uuid:ref>/invoice/", views.invoice, name="invoice"),
-    path("cases/<uuid:ref>/package/<uuid:release_ref>.<str:kind>", views.release_file, name="package"),
+    path(
+        "cases/<uuid:ref>/package/<uuid:release_ref>.<str:kind>", views.release_file, name="package"
+    ),
     path("board/", views.board, name="board"),
 ]

@@ -38,8 +38,12 @@ def roles(*allowed):
         @login_required
         def guarded(request, *args, **kwargs):
             if services.role_of(request.user) not in allowed:
-                gateways.audit(user=request.user, action=f"disclosure.{view.__name__}", outcome="refused")
-                return _forbidden(request, "Your role does not open this screen. The attempt has been recorded.")
+                gateways.audit(
+                    user=request.user, action=f"disclosure.{view.__name__}", outcome="refused"
+                )
+                return _forbidden(
+                    request, "Your role does not open this screen. The attempt has been recorded."
+                )
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
@@ -70,8 +74,9 @@ def intake(request):
     form = forms.IntakeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            screen = services.intake(user=request.user, data=form.to_intake(),
-                                     scan=form.cleaned_data.get("scan"))
+            screen = services.intake(
+                user=request.user, data=form.to_intake(), scan=form.cleaned_data.get("scan")
+            )
         except Forbidden:
             raise
         except DisclosureError as exc:
@@ -83,10 +88,18 @@ def intake(request):
             if screen.sealed:
                 # Shown once, to the person who received the order; never listed again
                 # for anyone but the director and designees.
-                return render(request, "disclosure/decision.html", _decision_context(request, screen, once=True))
+                return render(
+                    request,
+                    "disclosure/decision.html",
+                    _decision_context(request, screen, once=True),
+                )
             return redirect("disclosure:request", ref=screen.request.ref)
-    return render(request, "disclosure/intake.html", {"form": form, "profile": gateways.profile_name()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "disclosure/intake.html",
+        {"form": form, "profile": gateways.profile_name()},
+        status=400 if form.errors else 200,
+    )
 
 
 def _decision_context(request, screen, once=False):
@@ -119,8 +132,12 @@ def checklist(request):
         messages.error(request, "That checklist change could not be read.")
         return redirect("disclosure:cases")
     try:
-        item = services.set_checklist_item(user=request.user, item_id=form.cleaned_data["item"],
-                                           done=form.cleaned_data["done"], note=form.cleaned_data["note"])
+        item = services.set_checklist_item(
+            user=request.user,
+            item_id=form.cleaned_data["item"],
+            done=form.cleaned_data["done"],
+            note=form.cleaned_data["note"],
+        )
     except (Forbidden, NotFound):
         raise
     except DisclosureError as exc:
@@ -144,12 +161,18 @@ def case_list(request):
         status = None
     cases = list(selectors.cases_for(request.user, status=status)[:200])
     gateways.audit(user=request.user, action="disclosure.case_list", outcome="allowed")
-    return render(request, "disclosure/case_list.html", {
-        "cases": cases, "status": status or "",
-        "queue": list(selectors.my_queue(request.user)[:100]),
-        "reminders": selectors.reminders(request.user),
-        "kinds": vocab.REQUESTER_KINDS, "instruments": vocab.INSTRUMENT_TYPES,
-    })
+    return render(
+        request,
+        "disclosure/case_list.html",
+        {
+            "cases": cases,
+            "status": status or "",
+            "queue": list(selectors.my_queue(request.user)[:100]),
+            "reminders": selectors.reminders(request.user),
+            "kinds": vocab.REQUESTER_KINDS,
+            "instruments": vocab.INSTRUMENT_TYPES,
+        },
+    )
 
 
 def _case_context(request, case):
@@ -157,7 +180,9 @@ def _case_context(request, case):
     req = case.request
     role = services.role_of(user)
     custodian = role in services.CUSTODIAN_ROLES
-    manager_case = role == "branch_manager" and case.assigned_role == "branch_manager" and not case.sealed
+    manager_case = (
+        role == "branch_manager" and case.assigned_role == "branch_manager" and not case.sealed
+    )
     allowed = services.releasable_fields(case)
     try:
         counsel = case.counsel_review
@@ -165,7 +190,9 @@ def _case_context(request, case):
         counsel = None
     screen = services.desk_screen(user=user, req=req)
     return {
-        "case": case, "req": req, "screen": screen,
+        "case": case,
+        "req": req,
+        "screen": screen,
         "decision": case.decision,
         "outcome_label": vocab.OUTCOMES.get(case.decision["outcome"], case.decision["outcome"]),
         "events": list(case.events.select_related("actor")),
@@ -184,9 +211,13 @@ def _case_context(request, case):
         "written_required": services.written_decision_required(case),
         "review_form": forms.ReviewForm(),
         "decision_form": forms.WrittenDecisionForm(),
-        "release_form": forms.ReleaseForm(allowed=allowed, initial={
-            "date_from": req.instrument_date_from, "date_to": req.instrument_date_to}),
-        "cost_form": forms.CostForm(initial={"hourly_rate": Decimal(services.hourly_rate_cents()) / 100}),
+        "release_form": forms.ReleaseForm(
+            allowed=allowed,
+            initial={"date_from": req.instrument_date_from, "date_to": req.instrument_date_to},
+        ),
+        "cost_form": forms.CostForm(
+            initial={"hourly_rate": Decimal(services.hourly_rate_cents()) / 100}
+        ),
         "counsel_form": forms.CounselReviewForm(),
         "note_form": forms.NoteForm(),
         "reason_form": forms.ReasonForm(),
@@ -227,8 +258,10 @@ def _case_post(action):
 
 def _form_or_error(form):
     if not form.is_valid():
-        errors = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".strip(": ")
-                           for k, v in form.errors.items())
+        errors = "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".strip(": ")
+            for k, v in form.errors.items()
+        )
         raise DisclosureError(f"Please correct the form — {errors}")
     return form.cleaned_data
 
@@ -244,41 +277,65 @@ def case_note(request, case):
 def case_review(request, case):
     form = forms.ReviewForm(request.POST)
     d = _form_or_error(form)
-    rv = services.review(user=request.user, case=case, instrument_valid=form.valid_value(),
-                         counsel_consulted=d["counsel_consulted"], board_consulted=d["board_consulted"],
-                         emergency_confirmed=d["emergency_confirmed"], notes=d["notes"])
-    messages.success(request, f"Review recorded. The policy engine now says: {vocab.OUTCOMES[rv.outcome]}.")
+    rv = services.review(
+        user=request.user,
+        case=case,
+        instrument_valid=form.valid_value(),
+        counsel_consulted=d["counsel_consulted"],
+        board_consulted=d["board_consulted"],
+        emergency_confirmed=d["emergency_confirmed"],
+        notes=d["notes"],
+    )
+    messages.success(
+        request, f"Review recorded. The policy engine now says: {vocab.OUTCOMES[rv.outcome]}."
+    )
 
 
 @_case_post("written_decision")
 def case_decision(request, case):
     d = _form_or_error(forms.WrittenDecisionForm(request.POST))
-    services.write_decision(user=request.user, case=case, disclose=d["disclose"], text=d["text"], basis=d["basis"])
+    services.write_decision(
+        user=request.user, case=case, disclose=d["disclose"], text=d["text"], basis=d["basis"]
+    )
     messages.success(request, "Written decision recorded.")
 
 
 @_case_post("release")
 def case_release(request, case):
     d = _form_or_error(forms.ReleaseForm(request.POST, allowed=services.releasable_fields(case)))
-    rel = services.release(user=request.user, case=case, handed_to=d["handed_to"], fields=d["fields"],
-                           date_from=d["date_from"], date_to=d["date_to"])
-    messages.success(request, f"Disclosure package {rel.ref} produced and handed to {rel.handed_to}.")
+    rel = services.release(
+        user=request.user,
+        case=case,
+        handed_to=d["handed_to"],
+        fields=d["fields"],
+        date_from=d["date_from"],
+        date_to=d["date_to"],
+    )
+    messages.success(
+        request, f"Disclosure package {rel.ref} produced and handed to {rel.handed_to}."
+    )
 
 
 @_case_post("cost")
 def case_cost(request, case):
     d = _form_or_error(forms.CostForm(request.POST))
     rate = int(d["hourly_rate"] * 100) if d.get("hourly_rate") is not None else None
-    services.add_cost(user=request.user, case=case, description=d["description"],
-                      staff_minutes=d["staff_minutes"], hourly_rate_cents=rate)
+    services.add_cost(
+        user=request.user,
+        case=case,
+        description=d["description"],
+        staff_minutes=d["staff_minutes"],
+        hourly_rate_cents=rate,
+    )
     messages.success(request, "Staff time recorded.")
 
 
 @_case_post("counsel_review")
 def case_counsel(request, case):
     d = _form_or_error(forms.CounselReviewForm(request.POST))
-    services.record_counsel_review(user=request.user, case=case, counsel_name=d["counsel_name"],
-                                   conclusion=d["conclusion"])
+    services.record_counsel_review(
+        user=request.user, case=case, counsel_name=d["counsel_name"], conclusion=d["conclusion"]
+    )
     messages.success(request, "Counsel's review recorded.")
 
 
@@ -310,8 +367,14 @@ def case_scan(request, ref):
     case = services.get_case(request.user, ref, action="disclosure.scan")
     if not case.request.scan:
         raise Http404("No scan")
-    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
-           "image/tiff": "tif", "image/webp": "webp"}.get(case.request.scan_content_type, "bin")
+    ext = {
+        "application/pdf": "pdf",
+        "image/png": "png",
+        "image/jpeg": "jpg",
+        "image/gif": "gif",
+        "image/tiff": "tif",
+        "image/webp": "webp",
+    }.get(case.request.scan_content_type, "bin")
     return _file(case.request.scan, f"document-{case.ref}.{ext}", case.request.scan_content_type)
 
 
@@ -336,7 +399,9 @@ def incident_report(request, ref):
         resp = HttpResponse(pdf.incident_pdf(report), content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="incident-{case.ref}.pdf"'
         return resp
-    return render(request, "disclosure/incident_report.html", {**report, "printed_at": timezone.now()})
+    return render(
+        request, "disclosure/incident_report.html", {**report, "printed_at": timezone.now()}
+    )
 
 
 @require_GET
@@ -350,8 +415,11 @@ def invoice(request, ref):
         resp = HttpResponse(pdf.invoice_pdf(inv), content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="invoice-{case.ref}.pdf"'
         return resp
-    return render(request, "disclosure/invoice.html", {"inv": inv, "case": case,
-                                                       "total": Decimal(inv["total_cents"]) / 100})
+    return render(
+        request,
+        "disclosure/invoice.html",
+        {"inv": inv, "case": case, "total": Decimal(inv["total_cents"]) / 100},
+    )
 
 
 @require_GET
@@ -364,16 +432,25 @@ def board(request):
     year = min(max(year, 1900), 9999)
     report = selectors.transparency(year)
     gateways.audit(user=request.user, action="disclosure.transparency", outcome="allowed")
-    return render(request, "disclosure/board.html", {
-        "report": report, "year": year, "kinds": vocab.REQUESTER_KINDS, "instruments": vocab.INSTRUMENT_TYPES,
-        "outcomes": vocab.OUTCOMES, "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-    })
+    return render(
+        request,
+        "disclosure/board.html",
+        {
+            "report": report,
+            "year": year,
+            "kinds": vocab.REQUESTER_KINDS,
+            "instruments": vocab.INSTRUMENT_TYPES,
+            "outcomes": vocab.OUTCOMES,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
 
 
 @require_GET
 @roles(*CASE_ROLES)
 def home(request):
-    return redirect(reverse("disclosure:cases") if services.role_of(request.user) != "desk"
-                    else reverse("disclosure:intake"))
-
-
+    return redirect(
+        reverse("disclosure:cases")
+        if services.role_of(request.user) != "desk"
+        else reverse("disclosure:intake")
+    )

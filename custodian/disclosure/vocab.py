@@ -129,33 +129,77 @@ OBLIGATIONS = {
 # Obligations that the director (not the desk) must follow up: they open a case even
 # when the desk decision itself is final.
 DIRECTOR_FOLLOW_UP = {
-    "notify_director", "forward_to_director", "incident_report", "consult_director_before_release",
-    "document_decision_basis", "consult_counsel", "consult_board", "written_decision",
-    "requester_bears_costs", "post_hoc_counsel_review", "nondisclosure",
+    "notify_director",
+    "forward_to_director",
+    "incident_report",
+    "consult_director_before_release",
+    "document_decision_basis",
+    "consult_counsel",
+    "consult_board",
+    "written_decision",
+    "requester_bears_costs",
+    "post_hoc_counsel_review",
+    "nondisclosure",
     "no_participation_in_custody",
 }
 
 # Sonoma County Library policy III.C.2 a-i: what staff do when an officer asks.
 SONOMA_OFFICER_STEPS = [
-    ("a", "III.C.2.a", "Tell the officer you must first notify and receive direction from the Library "
-     "Director (or designee). See and note the officer's credentials (name and badge number). Ask the "
-     "purpose of the visit and note the answer."),
-    ("b", "III.C.2.b", "Ask for any documentation authorising access and copy every document the officer provides."),
-    ("c", "III.C.2.c", "Say that the Library does not voluntarily consent to the officer entering non-public "
-     "areas or to providing access to any confidential information."),
-    ("d", "III.C.2.d", "Written request: a judge-signed order or warrant is complied with, only as to what its face "
-     "names, consulting the director where reasonable; any other written request (subpoena, agency warrant) is "
-     "sent to the director for review; ask to whom the response should be sent."),
-    ("e", "III.C.2.e", "A document demanding custody of a person (arrest warrant, notice to appear): give no "
-     "information and take no part in serving or seizing the person."),
-    ("f", "III.C.2.f", "Access to areas: comply with an order to public areas and contact the director; for "
-     "non-public areas copy the order/warrant, contact the director, ask the officer to wait."),
-    ("g", "III.C.2.g", "Document the officer's actions on the premises in as much detail as possible, without "
-     "interfering. Never physically interfere."),
-    ("h", "III.C.2.h", "Complete the incident report (information gathered, the officer's statements and actions) "
-     "and forward it to the director as soon as feasible."),
-    ("i", "III.C.2.i", "Director: consult legal counsel as needed; if information is disclosed, document what "
-     "information or circumstances supported the decision."),
+    (
+        "a",
+        "III.C.2.a",
+        "Tell the officer you must first notify and receive direction from the Library "
+        "Director (or designee). See and note the officer's credentials (name and badge number). Ask the "
+        "purpose of the visit and note the answer.",
+    ),
+    (
+        "b",
+        "III.C.2.b",
+        "Ask for any documentation authorising access and copy every document the officer provides.",
+    ),
+    (
+        "c",
+        "III.C.2.c",
+        "Say that the Library does not voluntarily consent to the officer entering non-public "
+        "areas or to providing access to any confidential information.",
+    ),
+    (
+        "d",
+        "III.C.2.d",
+        "Written request: a judge-signed order or warrant is complied with, only as to what its face "
+        "names, consulting the director where reasonable; any other written request (subpoena, agency warrant) is "
+        "sent to the director for review; ask to whom the response should be sent.",
+    ),
+    (
+        "e",
+        "III.C.2.e",
+        "A document demanding custody of a person (arrest warrant, notice to appear): give no "
+        "information and take no part in serving or seizing the person.",
+    ),
+    (
+        "f",
+        "III.C.2.f",
+        "Access to areas: comply with an order to public areas and contact the director; for "
+        "non-public areas copy the order/warrant, contact the director, ask the officer to wait.",
+    ),
+    (
+        "g",
+        "III.C.2.g",
+        "Document the officer's actions on the premises in as much detail as possible, without "
+        "interfering. Never physically interfere.",
+    ),
+    (
+        "h",
+        "III.C.2.h",
+        "Complete the incident report (information gathered, the officer's statements and actions) "
+        "and forward it to the director as soon as feasible.",
+    ),
+    (
+        "i",
+        "III.C.2.i",
+        "Director: consult legal counsel as needed; if information is disclosed, document what "
+        "information or circumstances supported the decision.",
+    ),
 ]
 
 

@@ -14,10 +14,16 @@ pytestmark = pytest.mark.django_db
 
 def officer_body(**extra):
     body = {
-        "requester_kind": "immigration", "channel": "in_person", "evidence": ["officer_credentials"],
-        "officer": {"name": "J. Smith", "badge": "4471", "agency": "ICE"}, "card_number": CARD,
-        "instrument": {"type": "administrative_warrant", "signed_by": "agency_officer",
-                       "scope": ["registration.address"]},
+        "requester_kind": "immigration",
+        "channel": "in_person",
+        "evidence": ["officer_credentials"],
+        "officer": {"name": "J. Smith", "badge": "4471", "agency": "ICE"},
+        "card_number": CARD,
+        "instrument": {
+            "type": "administrative_warrant",
+            "signed_by": "agency_officer",
+            "scope": ["registration.address"],
+        },
         "requested": ["registration.address", "loans.titles"],
     }
     body.update(extra)
@@ -25,8 +31,11 @@ def officer_body(**extra):
 
 
 def post(client, url, body):
-    return client.post(url, json.dumps(body) if not isinstance(body, (str, bytes)) else body,
-                       content_type="application/json")
+    return client.post(
+        url,
+        json.dumps(body) if not isinstance(body, (str, bytes)) else body,
+        content_type="application/json",
+    )
 
 
 def test_openapi_document(client):
@@ -45,9 +54,16 @@ def test_intake_and_case_flow(client, staff, door):
     case_ref = data["case"]
     assert client.get(f"/api/disclosure/requests/{data['request']}").status_code == 200
     item = data["officer_steps"][0]
-    resp = post(client, f"/api/disclosure/checklist/{item['id']}", {"done": True, "note": "Badge 4471 noted"})
+    resp = post(
+        client,
+        f"/api/disclosure/checklist/{item['id']}",
+        {"done": True, "note": "Badge 4471 noted"},
+    )
     assert resp.status_code == 200 and resp.json()["done"]
-    assert client.get(f"/api/disclosure/cases/{case_ref}/incident-report").json()["officer_badge"] == "4471"
+    assert (
+        client.get(f"/api/disclosure/cases/{case_ref}/incident-report").json()["officer_badge"]
+        == "4471"
+    )
     # Desk staff cannot record reviews.
     resp = post(client, f"/api/disclosure/cases/{case_ref}/reviews", {"instrument_valid": True})
     assert resp.status_code == 403 and Review.objects.count() == 0
@@ -59,19 +75,47 @@ def test_intake_and_case_flow(client, staff, door):
 def test_westchester_phone_over_api(client, staff, door):
     client.force_login(staff["desk"])
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        resp = post(client, "/api/disclosure/requests", {
-            "requester_kind": "patron", "channel": "phone", "evidence": ["card_number"], "card_number": CARD,
-            "requested": ["loans.count", "loans.due_dates", "loans.titles"]})
+        resp = post(
+            client,
+            "/api/disclosure/requests",
+            {
+                "requester_kind": "patron",
+                "channel": "phone",
+                "evidence": ["card_number"],
+                "card_number": CARD,
+                "requested": ["loans.count", "loans.due_dates", "loans.titles"],
+            },
+        )
     assert resp.json()["say_now"] == ["3 items, due 4, 9 and 12 December"]
 
 
-@pytest.mark.parametrize("body,status,needle", [
-    ("{not json", 400, ""),
-    ({"requester_kind": "alien", "channel": "in_person", "requested": ["loans.titles"]}, 422, "requester_kind"),
-    ({"requester_kind": "public", "channel": "in_person", "requested": []}, 422, "requested"),
-    ({"requester_kind": "public", "channel": "in_person", "requested": ["loans.titles"], "extra": 1}, 422, "extra"),
-    ({"requester_kind": "public", "channel": "in_person", "requested": ["no.such.field"]}, 422, "requested"),
-])
+@pytest.mark.parametrize(
+    "body,status,needle",
+    [
+        ("{not json", 400, ""),
+        (
+            {"requester_kind": "alien", "channel": "in_person", "requested": ["loans.titles"]},
+            422,
+            "requester_kind",
+        ),
+        ({"requester_kind": "public", "channel": "in_person", "requested": []}, 422, "requested"),
+        (
+            {
+                "requester_kind": "public",
+                "channel": "in_person",
+                "requested": ["loans.titles"],
+                "extra": 1,
+            },
+            422,
+            "extra",
+        ),
+        (
+            {"requester_kind": "public", "channel": "in_person", "requested": ["no.such.field"]},
+            422,
+            "requested",
+        ),
+    ],
+)
 def test_malformed_bodies_change_nothing(client, staff, door, body, status, needle):
     client.force_login(staff["desk"])
     resp = post(client, "/api/disclosure/requests", body)
@@ -84,11 +128,17 @@ def test_bad_input_clear_messages(client, staff, door):
     client.force_login(staff["desk"])
     resp = post(client, "/api/disclosure/requests", officer_body(card_number="404"))
     assert resp.status_code == 400 and "No patron has that card number" in resp.json()["detail"]
-    inst = {"type": "administrative_warrant", "scope": [], "scan_base64": base64.b64encode(b"MZ exe").decode()}
+    inst = {
+        "type": "administrative_warrant",
+        "scope": [],
+        "scan_base64": base64.b64encode(b"MZ exe").decode(),
+    }
     resp = post(client, "/api/disclosure/requests", officer_body(instrument=inst))
     assert resp.status_code == 400 and "PDF or an image" in resp.json()["detail"]
     inst["scan_base64"] = "!!!"
-    assert post(client, "/api/disclosure/requests", officer_body(instrument=inst)).status_code == 400
+    assert (
+        post(client, "/api/disclosure/requests", officer_body(instrument=inst)).status_code == 400
+    )
     with override_settings(CUSTODIAN_DISCLOSURE_MAX_SCAN_BYTES=64):
         inst["scan_base64"] = base64.b64encode(b"%PDF-" + b"0" * 500).decode()
         resp = post(client, "/api/disclosure/requests", officer_body(instrument=inst))
@@ -98,9 +148,16 @@ def test_bad_input_clear_messages(client, staff, door):
 
 def test_sealed_case_is_404_for_desk_and_manager(client, staff, door, audit_log):
     client.force_login(staff["desk"])
-    body = officer_body(requester_kind="law_enforcement", instrument={
-        "type": "fisa_order", "signed_by": "judge", "court": "fisa", "scope": ["loans.titles"]},
-        requested=["loans.titles"])
+    body = officer_body(
+        requester_kind="law_enforcement",
+        instrument={
+            "type": "fisa_order",
+            "signed_by": "judge",
+            "court": "fisa",
+            "scope": ["loans.titles"],
+        },
+        requested=["loans.titles"],
+    )
     data = post(client, "/api/disclosure/requests", body).json()
     assert data["sealed"]
     for who in ("desk", "branch_manager"):
@@ -110,9 +167,17 @@ def test_sealed_case_is_404_for_desk_and_manager(client, staff, door, audit_log)
         assert all(c["ref"] != data["case"] for c in client.get("/api/disclosure/cases").json())
     client.force_login(staff["designee"])
     assert client.get(f"/api/disclosure/cases/{data['case']}").json()["sealed"] is True
-    assert post(client, f"/api/disclosure/cases/{data['case']}/unseal", {"reason": "x"}).status_code == 403
+    assert (
+        post(client, f"/api/disclosure/cases/{data['case']}/unseal", {"reason": "x"}).status_code
+        == 403
+    )
     client.force_login(staff["director"])
-    assert post(client, f"/api/disclosure/cases/{data['case']}/unseal", {"reason": "Order lifted"}).status_code == 200
+    assert (
+        post(
+            client, f"/api/disclosure/cases/{data['case']}/unseal", {"reason": "Order lifted"}
+        ).status_code
+        == 200
+    )
     assert not Case.objects.get().sealed
 
 
@@ -120,10 +185,14 @@ def test_every_endpoint_checks_role(client, staff, door, audit_log):
     client.force_login(staff["desk"])
     case = post(client, "/api/disclosure/requests", officer_body()).json()["case"]
     client.force_login(staff["it_admin"])
-    for method, url in [("post", "/api/disclosure/requests"), ("get", "/api/disclosure/cases"),
-                        ("get", f"/api/disclosure/cases/{case}"), ("get", "/api/disclosure/reminders"),
-                        ("get", "/api/disclosure/transparency?year=2026"),
-                        ("post", f"/api/disclosure/cases/{case}/notes")]:
+    for method, url in [
+        ("post", "/api/disclosure/requests"),
+        ("get", "/api/disclosure/cases"),
+        ("get", f"/api/disclosure/cases/{case}"),
+        ("get", "/api/disclosure/reminders"),
+        ("get", "/api/disclosure/transparency?year=2026"),
+        ("post", f"/api/disclosure/cases/{case}/notes"),
+    ]:
         resp = post(client, url, {}) if method == "post" else client.get(url)
         assert resp.status_code in (403, 422), url
         if resp.status_code == 403:
@@ -135,19 +204,34 @@ def test_every_endpoint_checks_role(client, staff, door, audit_log):
 def test_csrf_is_required_for_session_posts(staff, door):
     c = Client(enforce_csrf_checks=True)
     c.force_login(staff["desk"])
-    resp = c.post("/api/disclosure/requests", json.dumps(officer_body()), content_type="application/json")
+    resp = c.post(
+        "/api/disclosure/requests", json.dumps(officer_body()), content_type="application/json"
+    )
     assert resp.status_code in (401, 403)
     assert DisclosureRequest.objects.count() == 0
 
 
 def test_release_and_package_over_api(client, staff, door):
     client.force_login(staff["desk"])
-    case = post(client, "/api/disclosure/requests", officer_body(
-        requester_kind="law_enforcement", instrument={"type": "search_warrant", "signed_by": "judge",
-                                                      "court": "state", "scope": ["loans.titles"]})).json()["case"]
+    case = post(
+        client,
+        "/api/disclosure/requests",
+        officer_body(
+            requester_kind="law_enforcement",
+            instrument={
+                "type": "search_warrant",
+                "signed_by": "judge",
+                "court": "state",
+                "scope": ["loans.titles"],
+            },
+        ),
+    ).json()["case"]
     client.force_login(staff["director"])
-    resp = post(client, f"/api/disclosure/cases/{case}/releases", {"handed_to": "Det. Smith",
-                                                                   "fields": ["registration.address"]})
+    resp = post(
+        client,
+        f"/api/disclosure/cases/{case}/releases",
+        {"handed_to": "Det. Smith", "fields": ["registration.address"]},
+    )
     assert resp.status_code == 400 and "outside the document's face" in resp.json()["detail"]
     resp = post(client, f"/api/disclosure/cases/{case}/releases", {"handed_to": "Det. Smith"})
     assert resp.status_code == 201 and resp.json()["fields"] == ["loans.titles"]

@@ -17,16 +17,26 @@ from custodian.disclosure.models import Case
 from tests.disclosure.library import CARD, TITLES, due_dates, make_library
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "a long test passphrase 42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (os.path.exists(CHROMIUM) or shutil.which("chromium")),
-                       reason="Debian's chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not (os.path.exists(CHROMIUM) or shutil.which("chromium")),
+        reason="Debian's chromium is not installed at /usr/bin/chromium",
+    ),
 ]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
@@ -47,9 +57,14 @@ def browser():
 @pytest.fixture
 def users(django_user_model, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return {r: django_user_model.objects.create_user(username=f"{r}1", password=PASSWORD, role=r)
-            for r in ("desk", "branch_manager", "director", "designee")} | {
-        "desk2": django_user_model.objects.create_user(username="desk2", password=PASSWORD, role="desk")}
+    return {
+        r: django_user_model.objects.create_user(username=f"{r}1", password=PASSWORD, role=r)
+        for r in ("desk", "branch_manager", "director", "designee")
+    } | {
+        "desk2": django_user_model.objects.create_user(
+            username="desk2", password=PASSWORD, role="desk"
+        )
+    }
 
 
 @pytest.fixture
@@ -79,9 +94,26 @@ def sign_in(browser, live_server, users):
         ctx.close()
 
 
-def fill_intake(page, *, kind, channel="in_person", evidence=(), requested=(), card=CARD, officer=None,
-                instrument=None, signed_by="", court="", scope=(), nondisclosure=False, purpose="",
-                date_from="", date_to="", scan=None, stated_purpose=""):
+def fill_intake(
+    page,
+    *,
+    kind,
+    channel="in_person",
+    evidence=(),
+    requested=(),
+    card=CARD,
+    officer=None,
+    instrument=None,
+    signed_by="",
+    court="",
+    scope=(),
+    nondisclosure=False,
+    purpose="",
+    date_from="",
+    date_to="",
+    scan=None,
+    stated_purpose="",
+):
     page.goto("/disclosure/intake/")
     page.select_option("select[name=requester_kind]", kind)
     page.select_option("select[name=channel]", channel)
@@ -112,8 +144,10 @@ def fill_intake(page, *, kind, channel="in_person", evidence=(), requested=(), c
         if nondisclosure:
             page.check("input[name=nondisclosure]")
     if scan:
-        page.set_input_files("input[name=scan]", files=[{"name": "document.pdf", "mimeType": "application/pdf",
-                                                         "buffer": scan}])
+        page.set_input_files(
+            "input[name=scan]",
+            files=[{"name": "document.pdf", "mimeType": "application/pdf", "buffer": scan}],
+        )
     for f in requested:
         page.check(f"input[name=requested][value='{f}']")
     page.click("#decide")
@@ -127,9 +161,18 @@ def case_url(page):
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron):
     page = sign_in("desk")
-    fill_intake(page, kind="immigration", evidence=["officer_credentials"], officer=("J. Smith", "4471", "ICE"),
-                instrument="administrative_warrant", signed_by="agency_officer", scope=["registration.address"],
-                requested=["registration.address", "loans.titles"], scan=PDF, stated_purpose="Locate a person")
+    fill_intake(
+        page,
+        kind="immigration",
+        evidence=["officer_credentials"],
+        officer=("J. Smith", "4471", "ICE"),
+        instrument="administrative_warrant",
+        signed_by="agency_officer",
+        scope=["registration.address"],
+        requested=["registration.address", "loans.titles"],
+        scan=PDF,
+        stated_purpose="Locate a person",
+    )
     assert page.inner_text("#outcome") == "Referred"
     assert page.is_visible("#say-nothing")
     body = page.inner_text("main")
@@ -157,19 +200,31 @@ def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron)
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("Det. Ruiz", "311", "SCSO"),
-                instrument="search_warrant", signed_by="judge", court="state", scope=["loans.titles"],
-                requested=["loans.titles", "registration.address"])
+    fill_intake(
+        desk,
+        kind="law_enforcement",
+        evidence=["officer_credentials"],
+        officer=("Det. Ruiz", "311", "SCSO"),
+        instrument="search_warrant",
+        signed_by="judge",
+        court="state",
+        scope=["loans.titles"],
+        requested=["loans.titles", "registration.address"],
+    )
     assert desk.inner_text("#outcome") == "Partly released"
     url = case_url(desk)
     director = sign_in("director")
     director.goto(url)
     # Only what the face of the warrant names can be released.
-    offered = director.eval_on_selector_all("#release-form input[name=fields]", "els => els.map(e => e.value)")
+    offered = director.eval_on_selector_all(
+        "#release-form input[name=fields]", "els => els.map(e => e.value)"
+    )
     assert offered == ["loans.titles"]
     director.select_option("#decision-form select[name=disclose]", "yes")
     director.fill("#decision-form textarea[name=text]", "Comply as to current loans only.")
-    director.fill("#decision-form textarea[name=basis]", "Judge-signed state warrant naming current loans.")
+    director.fill(
+        "#decision-form textarea[name=basis]", "Judge-signed state warrant naming current loans."
+    )
     director.click("#decision-form button")
     director.wait_for_load_state()
     director.fill("#release-form input[name=handed_to]", "Det. Ruiz, badge 311")
@@ -188,9 +243,17 @@ def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_fisa_order_sealed_from_patron_and_desk_staff(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("SA Kent", "F-9", "FBI"),
-                instrument="fisa_order", signed_by="judge", court="fisa", scope=["loans.titles"],
-                requested=["loans.titles"])
+    fill_intake(
+        desk,
+        kind="law_enforcement",
+        evidence=["officer_credentials"],
+        officer=("SA Kent", "F-9", "FBI"),
+        instrument="fisa_order",
+        signed_by="judge",
+        court="fisa",
+        scope=["loans.titles"],
+        requested=["loans.titles"],
+    )
     assert desk.is_visible("#sealed-notice")
     assert "tell no one" in desk.inner_text("#headline").lower()
     case = Case.objects.get()
@@ -222,8 +285,13 @@ def test_fisa_order_sealed_from_patron_and_desk_staff(sign_in, patron):
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_caller_with_full_barcode(sign_in, patron):
     page = sign_in("desk")
-    fill_intake(page, kind="patron", channel="phone", evidence=["card_number"],
-                requested=["loans.count", "loans.due_dates", "loans.titles"])
+    fill_intake(
+        page,
+        kind="patron",
+        channel="phone",
+        evidence=["card_number"],
+        requested=["loans.count", "loans.due_dates", "loans.titles"],
+    )
     lines = page.inner_text("#say-now-lines")
     assert lines.strip() == f"3 items, due {rendering.say_dates(due_dates())}"
     assert not any(t in page.inner_text("main") for t in TITLES)
@@ -233,9 +301,19 @@ def test_westchester_caller_with_full_barcode(sign_in, patron):
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_jackson_subpoena_through_director_and_board(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(desk, kind="law_enforcement", evidence=["officer_credentials"], officer=("Dep. Jones", "77", "JCSO"),
-                instrument="subpoena", signed_by="clerk", court="state", scope=["loans.titles"],
-                requested=["loans.titles", "registration.address"], date_from="2020-01-01", date_to="2099-12-31")
+    fill_intake(
+        desk,
+        kind="law_enforcement",
+        evidence=["officer_credentials"],
+        officer=("Dep. Jones", "77", "JCSO"),
+        instrument="subpoena",
+        signed_by="clerk",
+        court="state",
+        scope=["loans.titles"],
+        requested=["loans.titles", "registration.address"],
+        date_from="2020-01-01",
+        date_to="2099-12-31",
+    )
     assert desk.inner_text("#outcome") == "Referred"
     url = case_url(desk)
     director = sign_in("director")
@@ -262,14 +340,23 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
     href = director.get_attribute("#packages a:text('JSON')", "href")
     doc = json.loads(director.request.get(href).body())
     assert list(doc["records"]) == ["loans.titles"] and doc["date_from"] == "2020-01-01"
-    assert "Board" in director.inner_text("#reviews") or "board yes" in director.inner_text("#reviews")
+    assert "Board" in director.inner_text("#reviews") or "board yes" in director.inner_text(
+        "#reviews"
+    )
 
 
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_emergency_then_counsel_review(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(desk, kind="law_enforcement", channel="phone", evidence=["officer_credentials"],
-                officer=("Sgt. Lee", "9", "WPD"), purpose="emergency", requested=["registration.address"])
+    fill_intake(
+        desk,
+        kind="law_enforcement",
+        channel="phone",
+        evidence=["officer_credentials"],
+        officer=("Sgt. Lee", "9", "WPD"),
+        purpose="emergency",
+        requested=["registration.address"],
+    )
     assert desk.inner_text("#outcome") == "Referred"
     url = case_url(desk)
     director = sign_in("director")

@@ -1,6 +1,5 @@
 import pytest
 
-
 from tests.disclosure.fakes import FakeDoor, fake_decide, standard_patron_values
 
 CARD = "21000000000001"
@@ -10,10 +9,19 @@ CARD = "21000000000001"
 def audit_log(monkeypatch):
     entries = []
 
-    def fake_audit(*, user, action, outcome, patron_ref=None, fields=(), clauses=(), purpose="disclosure"):
-        entries.append({"actor": getattr(user, "username", None), "role": getattr(user, "role", None),
-                        "action": action, "outcome": outcome, "patron_ref": patron_ref,
-                        "fields": list(fields)})
+    def fake_audit(
+        *, user, action, outcome, patron_ref=None, fields=(), clauses=(), purpose="disclosure"
+    ):
+        entries.append(
+            {
+                "actor": getattr(user, "username", None),
+                "role": getattr(user, "role", None),
+                "action": action,
+                "outcome": outcome,
+                "patron_ref": patron_ref,
+                "fields": list(fields),
+            }
+        )
 
     monkeypatch.setattr("custodian.disclosure.gateways.audit", fake_audit)
     return entries
@@ -41,7 +49,10 @@ def make_user(db, django_user_model):
 
 @pytest.fixture
 def staff(make_user):
-    return {r: make_user(r) for r in ("desk", "branch_manager", "director", "designee", "it_admin", "auditor")}
+    return {
+        r: make_user(r)
+        for r in ("desk", "branch_manager", "director", "designee", "it_admin", "auditor")
+    }
 
 
 @pytest.fixture

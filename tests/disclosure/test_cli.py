@@ -13,12 +13,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_transparency_report_leaves_sealed_cases_out(door, staff):
-    services.intake(user=staff["desk"], data=Intake(
-        requester_kind="public", channel="in_person", requested=["loans.titles"], card_number=CARD))
-    services.intake(user=staff["desk"], data=Intake(
-        requester_kind="law_enforcement", channel="in_person", requested=["loans.titles"], card_number=CARD,
-        instrument_type="fisa_order", instrument_signed_by="judge", instrument_court="fisa",
-        instrument_scope=["loans.titles"]))
+    services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="public",
+            channel="in_person",
+            requested=["loans.titles"],
+            card_number=CARD,
+        ),
+    )
+    services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="law_enforcement",
+            channel="in_person",
+            requested=["loans.titles"],
+            card_number=CARD,
+            instrument_type="fisa_order",
+            instrument_signed_by="judge",
+            instrument_court="fisa",
+            instrument_scope=["loans.titles"],
+        ),
+    )
     year = dt.date.today().year
     result = CliRunner().invoke(app, ["transparency-report", "--year", str(year), "--json"])
     assert result.exit_code == 0, result.output

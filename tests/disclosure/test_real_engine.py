@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 
 
 def officer(**kw):
-    base = dict(requester_kind="immigration", channel="in_person", requested=["registration.address", "loans.titles"],
-                officer_name="J. Smith", officer_badge="4471", officer_agency="ICE", evidence=["officer_credentials"],
-                card_number=CARD, instrument_type="administrative_warrant", instrument_signed_by="agency_officer",
-                instrument_scope=["registration.address"])
+    base = dict(
+        requester_kind="immigration",
+        channel="in_person",
+        requested=["registration.address", "loans.titles"],
+        officer_name="J. Smith",
+        officer_badge="4471",
+        officer_agency="ICE",
+        evidence=["officer_credentials"],
+        card_number=CARD,
+        instrument_type="administrative_warrant",
+        instrument_signed_by="agency_officer",
+        instrument_scope=["registration.address"],
+    )
     base.update(kw)
     return Intake(**base)
 
@@ -26,8 +35,13 @@ def test_sonoma_administrative_warrant(real_engine, staff, door):
     screen = services.intake(user=staff["desk"], data=officer())
     assert screen.decision["outcome"] == "refer" and screen.say_now == []
     codes = {i.code: i for i in screen.must_do}
-    assert {"forward_to_director", "ask_response_address", "copy_documents", "record_officer_credentials",
-            "incident_report"} <= set(codes)
+    assert {
+        "forward_to_director",
+        "ask_response_address",
+        "copy_documents",
+        "record_officer_credentials",
+        "incident_report",
+    } <= set(codes)
     assert codes["copy_documents"].clause == "III.C.2.b" and codes["copy_documents"].read_aloud
     assert codes["forward_to_director"].clause == "III.C.2.d.ii"
     assert screen.case.assigned_role == "director" and len(screen.officer_steps) == 9
@@ -36,17 +50,32 @@ def test_sonoma_administrative_warrant(real_engine, staff, door):
 
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_phone(real_engine, staff):
-    screen = services.intake(user=staff["desk"], data=Intake(
-        requester_kind="patron", channel="phone", evidence=["card_number"], card_number=CARD,
-        requested=["loans.count", "loans.due_dates", "loans.titles"]))
+    screen = services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="patron",
+            channel="phone",
+            evidence=["card_number"],
+            card_number=CARD,
+            requested=["loans.count", "loans.due_dates", "loans.titles"],
+        ),
+    )
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_fisa_sealed_and_left_out_of_transparency(real_engine, staff):
-    screen = services.intake(user=staff["desk"], data=officer(
-        requester_kind="law_enforcement", instrument_type="fisa_order", instrument_signed_by="judge",
-        instrument_court="fisa", instrument_scope=["loans.titles"], requested=["loans.titles"]))
+    screen = services.intake(
+        user=staff["desk"],
+        data=officer(
+            requester_kind="law_enforcement",
+            instrument_type="fisa_order",
+            instrument_signed_by="judge",
+            instrument_court="fisa",
+            instrument_scope=["loans.titles"],
+            requested=["loans.titles"],
+        ),
+    )
     assert screen.case.sealed
     services.intake(user=staff["desk"], data=officer())
     report = selectors.transparency(dt.date.today().year)
@@ -58,31 +87,66 @@ def test_fisa_sealed_and_left_out_of_transparency(real_engine, staff):
 
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_jackson_subpoena_board_then_release(real_engine, staff):
-    case = services.intake(user=staff["desk"], data=officer(
-        requester_kind="law_enforcement", instrument_type="subpoena", instrument_signed_by="clerk",
-        instrument_court="state", instrument_scope=["loans.titles"])).case
+    case = services.intake(
+        user=staff["desk"],
+        data=officer(
+            requester_kind="law_enforcement",
+            instrument_type="subpoena",
+            instrument_signed_by="clerk",
+            instrument_court="state",
+            instrument_scope=["loans.titles"],
+        ),
+    ).case
     assert case.decision["refer_to"] == "director"
-    assert services.review(user=staff["director"], case=case, instrument_valid=True,
-                           counsel_consulted=True).outcome == "deny"
-    assert services.review(user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True,
-                           board_consulted=True).outcome == "partial_release"
+    assert (
+        services.review(
+            user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True
+        ).outcome
+        == "deny"
+    )
+    assert (
+        services.review(
+            user=staff["director"],
+            case=case,
+            instrument_valid=True,
+            counsel_consulted=True,
+            board_consulted=True,
+        ).outcome
+        == "partial_release"
+    )
     rel = services.release(user=staff["designee"], case=case, handed_to="Deputy Jones")
     assert rel.fields == ["loans.titles"]
 
 
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_emergency(real_engine, staff):
-    case = services.intake(user=staff["desk"], data=Intake(
-        requester_kind="law_enforcement", channel="phone", purpose="emergency", card_number=CARD,
-        requested=["registration.address"])).case
-    services.review(user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True)
+    case = services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="law_enforcement",
+            channel="phone",
+            purpose="emergency",
+            card_number=CARD,
+            requested=["registration.address"],
+        ),
+    ).case
+    services.review(
+        user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True
+    )
     rel = services.release(user=staff["director"], case=case, handed_to="Sgt. Lee")
     assert rel.emergency and case.counsel_review.recorded_at is None
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_public_referred_to_branch_manager(real_engine, staff):
-    screen = services.intake(user=staff["desk"], data=Intake(
-        requester_kind="public", channel="in_person", card_number=CARD, requested=["loans.titles"]))
+    screen = services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="public",
+            channel="in_person",
+            card_number=CARD,
+            requested=["loans.titles"],
+        ),
+    )
     assert screen.case.assigned_role == "branch_manager"
     assert screen.must_do[0].code == "explain_policy" and screen.must_do[0].clause == "III.C.1"

@@ -8,7 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from custodian.disclosure import services
-from custodian.disclosure.models import Case, CaseEvent, ChecklistItem, CounselReview, DisclosureRequest, Release
+from custodian.disclosure.models import (
+    Case,
+    CaseEvent,
+    ChecklistItem,
+    CounselReview,
+    DisclosureRequest,
+    Release,
+)
 from custodian.disclosure.services import DisclosureError, Forbidden, Intake, NotFound
 from tests.disclosure.conftest import CARD
 
@@ -18,19 +25,36 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def officer(**kw):
-    base = dict(requester_kind="immigration", channel="in_person", requested=["registration.address", "loans.titles"],
-                officer_name="J. Smith", officer_badge="4471", officer_agency="ICE", evidence=["officer_credentials"],
-                card_number=CARD, instrument_type="administrative_warrant", instrument_signed_by="agency_officer",
-                instrument_scope=["registration.address"], stated_purpose="locate a person")
+    base = dict(
+        requester_kind="immigration",
+        channel="in_person",
+        requested=["registration.address", "loans.titles"],
+        officer_name="J. Smith",
+        officer_badge="4471",
+        officer_agency="ICE",
+        evidence=["officer_credentials"],
+        card_number=CARD,
+        instrument_type="administrative_warrant",
+        instrument_signed_by="agency_officer",
+        instrument_scope=["registration.address"],
+        stated_purpose="locate a person",
+    )
     base.update(kw)
     return Intake(**base)
 
 
 def test_westchester_caller_is_told_counts_and_due_dates_only(door, staff, audit_log):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        screen = services.intake(user=staff["desk"], data=Intake(
-            requester_kind="patron", channel="phone", evidence=["card_number"], card_number=CARD,
-            requested=["loans.count", "loans.due_dates", "loans.titles"]))
+        screen = services.intake(
+            user=staff["desk"],
+            data=Intake(
+                requester_kind="patron",
+                channel="phone",
+                evidence=["card_number"],
+                card_number=CARD,
+                requested=["loans.count", "loans.due_dates", "loans.titles"],
+            ),
+        )
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
     assert "Secret" not in json.dumps(screen.say_now)
     # Only the released fields were read through the door.
@@ -39,7 +63,9 @@ def test_westchester_caller_is_told_counts_and_due_dates_only(door, staff, audit
     assert req.profile == "westchester" and req.outcome == "partial_release"
     assert screen.case is None
     # The card number is never stored; only the opaque ref.
-    assert CARD not in json.dumps([str(v) for v in DisclosureRequest.objects.values().get().values()])
+    assert CARD not in json.dumps(
+        [str(v) for v in DisclosureRequest.objects.values().get().values()]
+    )
     assert str(req.patron_ref) == door.ref
     assert audit_log[-1]["action"] == "disclosure.intake"
 
@@ -72,10 +98,13 @@ def test_unknown_card_number_changes_nothing(door, staff, audit_log):
     assert DisclosureRequest.objects.count() == 0 and Case.objects.count() == 0
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"MZ\x90\x00 not a document", "must be a PDF or an image"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"MZ\x90\x00 not a document", "must be a PDF or an image"),
+        (b"", "empty"),
+    ],
+)
 def test_bad_scans_are_refused(door, staff, content, message):
     scan = SimpleUploadedFile("x.pdf", content, content_type="application/pdf")
     with pytest.raises(DisclosureError, match=message):
@@ -92,23 +121,35 @@ def test_oversized_scan_is_refused(door, staff):
 
 
 def test_image_scans_are_accepted(door, staff):
-    scan = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, content_type="image/png")
+    scan = SimpleUploadedFile(
+        "x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, content_type="image/png"
+    )
     screen = services.intake(user=staff["desk"], data=officer(), scan=scan)
     assert screen.request.scan_content_type == "image/png"
 
 
 def test_judge_signed_warrant_released_only_within_its_face(door, staff):
-    data = officer(requester_kind="law_enforcement", instrument_type="search_warrant", instrument_signed_by="judge",
-                   instrument_court="state", instrument_scope=["loans.titles"],
-                   requested=["loans.titles", "registration.address"],
-                   instrument_date_from=dt.date(2026, 1, 1), instrument_date_to=dt.date(2026, 12, 31))
+    data = officer(
+        requester_kind="law_enforcement",
+        instrument_type="search_warrant",
+        instrument_signed_by="judge",
+        instrument_court="state",
+        instrument_scope=["loans.titles"],
+        requested=["loans.titles", "registration.address"],
+        instrument_date_from=dt.date(2026, 1, 1),
+        instrument_date_to=dt.date(2026, 12, 31),
+    )
     screen = services.intake(user=staff["desk"], data=data)
     case = screen.case
     assert screen.decision["release"] == ["loans.titles"]
     assert case.status == "approved" and case.kind == "follow_up"
     with pytest.raises(DisclosureError, match="outside the document's face"):
-        services.release(user=staff["director"], case=case, handed_to="Det. Smith",
-                         fields=["loans.titles", "registration.address"])
+        services.release(
+            user=staff["director"],
+            case=case,
+            handed_to="Det. Smith",
+            fields=["loans.titles", "registration.address"],
+        )
     rel = services.release(user=staff["director"], case=case, handed_to="Det. Smith, badge 4471")
     assert rel.fields == ["loans.titles"]
     doc = json.loads(rel.json.read())
@@ -121,8 +162,12 @@ def test_judge_signed_warrant_released_only_within_its_face(door, staff):
 
 
 def test_custody_document_gives_no_information_and_records_visit(door, staff):
-    data = officer(requester_kind="law_enforcement", instrument_type="arrest_warrant", instrument_signed_by="judge",
-                   instrument_scope=[])
+    data = officer(
+        requester_kind="law_enforcement",
+        instrument_type="arrest_warrant",
+        instrument_signed_by="judge",
+        instrument_scope=[],
+    )
     screen = services.intake(user=staff["desk"], data=data)
     assert screen.custody and "give no information" in screen.headline
     assert screen.say_now == []
@@ -131,8 +176,14 @@ def test_custody_document_gives_no_information_and_records_visit(door, staff):
 
 
 def test_fisa_order_is_sealed_from_desk_and_manager(door, staff, audit_log):
-    data = officer(requester_kind="law_enforcement", instrument_type="fisa_order", instrument_signed_by="judge",
-                   instrument_court="fisa", instrument_scope=["loans.titles"], requested=["loans.titles"])
+    data = officer(
+        requester_kind="law_enforcement",
+        instrument_type="fisa_order",
+        instrument_signed_by="judge",
+        instrument_court="fisa",
+        instrument_scope=["loans.titles"],
+        requested=["loans.titles"],
+    )
     screen = services.intake(user=staff["desk"], data=data)
     case = screen.case
     assert case.sealed and screen.sealed and case.assigned_role == "director"
@@ -167,56 +218,99 @@ def test_desk_cannot_record_reviews(door, staff, audit_log):
         services.review(user=staff["desk"], case=case, instrument_valid=True)
     assert audit_log[-1] == {**audit_log[-1], "action": "disclosure.review", "outcome": "refused"}
     with pytest.raises(Forbidden):
-        services.review(user=staff["branch_manager"], case=case, instrument_valid=True)  # a director's case
+        services.review(
+            user=staff["branch_manager"], case=case, instrument_valid=True
+        )  # a director's case
     assert not case.reviews.exists()
 
 
 def test_jackson_subpoena_through_director_and_board_to_scoped_package(door, staff):
     with override_settings(CUSTODIAN_PROFILE="jackson-county"):
-        data = officer(requester_kind="law_enforcement", instrument_type="subpoena", instrument_signed_by="clerk",
-                       instrument_court="state", instrument_scope=["loans.titles"], requested=["loans.titles",
-                       "registration.address"], instrument_date_from=dt.date(2026, 1, 1))
+        data = officer(
+            requester_kind="law_enforcement",
+            instrument_type="subpoena",
+            instrument_signed_by="clerk",
+            instrument_court="state",
+            instrument_scope=["loans.titles"],
+            requested=["loans.titles", "registration.address"],
+            instrument_date_from=dt.date(2026, 1, 1),
+        )
         case = services.intake(user=staff["desk"], data=data).case
         assert case.request.profile == "jackson-county"
-        r1 = services.review(user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True,
-                             board_consulted=False)
+        r1 = services.review(
+            user=staff["director"],
+            case=case,
+            instrument_valid=True,
+            counsel_consulted=True,
+            board_consulted=False,
+        )
         assert r1.outcome == "deny"
         case.refresh_from_db()
         assert case.status == "declined"
     with override_settings(CUSTODIAN_PROFILE="jackson-county"):
-        r2 = services.review(user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True,
-                             board_consulted=True)
+        r2 = services.review(
+            user=staff["director"],
+            case=case,
+            instrument_valid=True,
+            counsel_consulted=True,
+            board_consulted=True,
+        )
     assert r2.outcome == "partial_release" and case.status == "approved"
     with pytest.raises(DisclosureError, match="written decision"):
         services.release(user=staff["director"], case=case, handed_to="County attorney")
-    services.write_decision(user=staff["director"], case=case, disclose=True, text="Heed the subpoena as to titles.",
-                            basis="Counsel found the subpoena proper; the board concurred on 20 November.")
+    services.write_decision(
+        user=staff["director"],
+        case=case,
+        disclose=True,
+        text="Heed the subpoena as to titles.",
+        basis="Counsel found the subpoena proper; the board concurred on 20 November.",
+    )
     rel = services.release(user=staff["director"], case=case, handed_to="County attorney")
     assert rel.fields == ["loans.titles"] and rel.date_from == dt.date(2026, 1, 1)
     assert case.events.filter(kind="written_decision").exists()
 
 
 def test_public_referral_reaches_branch_manager(door, staff):
-    screen = services.intake(user=staff["desk"], data=Intake(
-        requester_kind="public", channel="in_person", requested=["loans.titles"], card_number=CARD,
-        requester_name="A spouse"))
+    screen = services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="public",
+            channel="in_person",
+            requested=["loans.titles"],
+            card_number=CARD,
+            requester_name="A spouse",
+        ),
+    )
     case = screen.case
     assert case.assigned_role == "branch_manager" and "branch manager" in screen.referral
     from custodian.disclosure import selectors
 
     assert case in selectors.cases_for(staff["branch_manager"])
-    rv = services.review(user=staff["branch_manager"], case=case, instrument_valid=None, notes="Explained policy")
+    rv = services.review(
+        user=staff["branch_manager"], case=case, instrument_valid=None, notes="Explained policy"
+    )
     assert rv.by_role == "branch_manager"
 
 
 def test_westchester_emergency_then_counsel_review(door, staff):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        screen = services.intake(user=staff["desk"], data=Intake(
-            requester_kind="law_enforcement", channel="phone", purpose="emergency", card_number=CARD,
-            requested=["registration.address"], officer_name="Sgt. Lee", officer_badge="9"))
+        screen = services.intake(
+            user=staff["desk"],
+            data=Intake(
+                requester_kind="law_enforcement",
+                channel="phone",
+                purpose="emergency",
+                card_number=CARD,
+                requested=["registration.address"],
+                officer_name="Sgt. Lee",
+                officer_badge="9",
+            ),
+        )
         case = screen.case
         assert case.assigned_role == "director"
-        services.review(user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True)
+        services.review(
+            user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True
+        )
         now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
         rel = services.release(user=staff["director"], case=case, handed_to="Sgt. Lee", now=now)
     assert rel.emergency
@@ -229,22 +323,42 @@ def test_westchester_emergency_then_counsel_review(door, staff):
     assert any(r["kind"] == "counsel_review" and r["overdue"] for r in items)
     assert selectors.reminders(staff["desk"], now=later) == []
     with pytest.raises(Forbidden):
-        services.record_counsel_review(user=staff["branch_manager"], case=case, counsel_name="X", conclusion="ok")
-    services.record_counsel_review(user=staff["director"], case=case, counsel_name="City Attorney",
-                                   conclusion="Release was proper.")
-    assert not any(r["kind"] == "counsel_review" for r in selectors.reminders(staff["director"], now=later))
+        services.record_counsel_review(
+            user=staff["branch_manager"], case=case, counsel_name="X", conclusion="ok"
+        )
+    services.record_counsel_review(
+        user=staff["director"],
+        case=case,
+        counsel_name="City Attorney",
+        conclusion="Release was proper.",
+    )
+    assert not any(
+        r["kind"] == "counsel_review" for r in selectors.reminders(staff["director"], now=later)
+    )
 
 
 def test_costs_and_invoice_for_westchester_subpoena(door, staff):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        case = services.intake(user=staff["desk"], data=officer(
-            requester_kind="law_enforcement", instrument_type="subpoena", instrument_signed_by="clerk",
-            instrument_scope=["loans.titles"], requested=["loans.titles"])).case
+        case = services.intake(
+            user=staff["desk"],
+            data=officer(
+                requester_kind="law_enforcement",
+                instrument_type="subpoena",
+                instrument_signed_by="clerk",
+                instrument_scope=["loans.titles"],
+                requested=["loans.titles"],
+            ),
+        ).case
     assert case.cost_recovery
     with pytest.raises(DisclosureError):
         services.add_cost(user=staff["director"], case=case, description="search", staff_minutes=0)
-    services.add_cost(user=staff["director"], case=case, description="Search and copy", staff_minutes=90,
-                      hourly_rate_cents=4000)
+    services.add_cost(
+        user=staff["director"],
+        case=case,
+        description="Search and copy",
+        staff_minutes=90,
+        hourly_rate_cents=4000,
+    )
     inv = services.invoice(case)
     assert inv["total_cents"] == 6000 and inv["bill_to"] == "ICE"
     from custodian.disclosure import pdf
@@ -260,7 +374,9 @@ def test_checklist_ticks_record_who_and_when(door, staff):
     assert row.done and row.done_by == staff["desk"] and row.done_at
     assert CaseEvent.objects.filter(kind="checklist").exists()
     with pytest.raises(Forbidden):
-        services.set_checklist_item(user=staff["desk"], item_id=screen.officer_steps[8].id, done=True)
+        services.set_checklist_item(
+            user=staff["desk"], item_id=screen.officer_steps[8].id, done=True
+        )
 
 
 def test_other_desk_clerk_cannot_open_case(door, staff, make_user):
@@ -284,8 +400,12 @@ def test_bad_intake_values_are_refused(door, staff):
     with pytest.raises(DisclosureError, match="at least one field"):
         services.intake(user=staff["desk"], data=officer(requested=[]))
     with pytest.raises(DisclosureError, match="date range"):
-        services.intake(user=staff["desk"], data=officer(instrument_date_from=dt.date(2026, 2, 1),
-                                                         instrument_date_to=dt.date(2026, 1, 1)))
+        services.intake(
+            user=staff["desk"],
+            data=officer(
+                instrument_date_from=dt.date(2026, 2, 1), instrument_date_to=dt.date(2026, 1, 1)
+            ),
+        )
     with pytest.raises(DisclosureError, match="type of legal document"):
         services.intake(user=staff["desk"], data=officer(instrument_type="", nondisclosure=True))
     assert DisclosureRequest.objects.count() == 0 and Release.objects.count() == 0

@@ -15,10 +15,17 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 def intake_post(client, **extra):
     data = {
-        "requester_kind": "immigration", "channel": "in_person", "evidence": ["officer_credentials"],
-        "officer_name": "J. Smith", "officer_badge": "4471", "officer_agency": "ICE",
-        "card_number": CARD, "instrument_type": "administrative_warrant", "instrument_signed_by": "agency_officer",
-        "instrument_scope": ["registration.address"], "requested": ["registration.address", "loans.titles"],
+        "requester_kind": "immigration",
+        "channel": "in_person",
+        "evidence": ["officer_credentials"],
+        "officer_name": "J. Smith",
+        "officer_badge": "4471",
+        "officer_agency": "ICE",
+        "card_number": CARD,
+        "instrument_type": "administrative_warrant",
+        "instrument_signed_by": "agency_officer",
+        "instrument_scope": ["registration.address"],
+        "requested": ["registration.address", "loans.titles"],
     }
     data.update(extra)
     return client.post(reverse("disclosure:intake"), data)
@@ -55,9 +62,15 @@ def test_unknown_card_and_bad_scan_change_nothing(client, staff, door):
 
 def test_sealed_case_hidden_from_desk_and_manager(client, staff, door, audit_log):
     client.force_login(staff["desk"])
-    resp = intake_post(client, requester_kind="law_enforcement", instrument_type="fisa_order",
-                       instrument_signed_by="judge", instrument_court="fisa", instrument_scope=["loans.titles"],
-                       requested=["loans.titles"])
+    resp = intake_post(
+        client,
+        requester_kind="law_enforcement",
+        instrument_type="fisa_order",
+        instrument_signed_by="judge",
+        instrument_court="fisa",
+        instrument_scope=["loans.titles"],
+        requested=["loans.titles"],
+    )
     assert resp.status_code == 200 and "Sealed" in resp.content.decode()
     case = Case.objects.get()
     for who in ("desk", "branch_manager"):
@@ -65,7 +78,10 @@ def test_sealed_case_hidden_from_desk_and_manager(client, staff, door, audit_log
         assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 404
         assert client.get(reverse("disclosure:request", args=[case.request.ref])).status_code == 404
         assert str(case.ref) not in client.get(reverse("disclosure:cases")).content.decode()
-        assert audit_log[-2]["outcome"] == "refused" or audit_log[-1]["outcome"] in ("refused", "allowed")
+        assert audit_log[-2]["outcome"] == "refused" or audit_log[-1]["outcome"] in (
+            "refused",
+            "allowed",
+        )
     client.force_login(staff["designee"])
     assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 200
     assert str(case.ref) in client.get(reverse("disclosure:cases")).content.decode()
@@ -76,8 +92,13 @@ def test_every_screen_checks_its_role(client, staff, door, audit_log):
     intake_post(client)
     case = Case.objects.get()
     client.force_login(staff["it_admin"])
-    for name, args in [("intake", []), ("cases", []), ("case", [case.ref]), ("incident_report", [case.ref]),
-                       ("board", [])]:
+    for name, args in [
+        ("intake", []),
+        ("cases", []),
+        ("case", [case.ref]),
+        ("incident_report", [case.ref]),
+        ("board", []),
+    ]:
         resp = client.get(reverse(f"disclosure:{name}", args=args))
         assert resp.status_code == 403, name
         assert audit_log[-1]["outcome"] == "refused"
@@ -93,14 +114,23 @@ def test_every_screen_checks_its_role(client, staff, door, audit_log):
 
 def test_director_review_decision_release_flow(client, staff, door):
     client.force_login(staff["desk"])
-    intake_post(client, requester_kind="law_enforcement", instrument_type="search_warrant", instrument_signed_by="judge",
-                instrument_court="state", instrument_scope=["loans.titles"])
+    intake_post(
+        client,
+        requester_kind="law_enforcement",
+        instrument_type="search_warrant",
+        instrument_signed_by="judge",
+        instrument_court="state",
+        instrument_scope=["loans.titles"],
+    )
     case = Case.objects.get()
     client.force_login(staff["director"])
     page = client.get(reverse("disclosure:case", args=[case.ref])).content.decode()
     assert "Produce the disclosure package" in page
-    resp = client.post(reverse("disclosure:release", args=[case.ref]),
-                       {"fields": ["loans.titles"], "handed_to": "Det. Smith"}, follow=True)
+    resp = client.post(
+        reverse("disclosure:release", args=[case.ref]),
+        {"fields": ["loans.titles"], "handed_to": "Det. Smith"},
+        follow=True,
+    )
     assert "Disclosure package" in resp.content.decode()
     case.refresh_from_db()
     assert case.status == "released"
