@@ -445,6 +445,15 @@ def uses_officer_checklist(req: DisclosureRequest) -> bool:
     return req.is_officer and req.profile == "sonoma-county"
 
 
+def _age_through_door(user, patron_ref, now=None) -> int | None:
+    view = gateways.read_fields(user=user, patron_ref=patron_ref, fields=["registration.birthdate"])
+    born = view.get("registration.birthdate") if hasattr(view, "get") else None
+    if not isinstance(born, dt.date):
+        return None
+    today = timezone.localdate(now)
+    return max(0, today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+
+
 def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
     """Record a request, let the engine decide at once, open a case where needed."""
     role = role_of(user)
@@ -462,6 +471,9 @@ def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
             ) from exc
         except gateways.LookupRefused as exc:
             raise Forbidden(f"The patron lookup was refused: {exc}", "card_number") from exc
+    if data.patron_age is None and patron_ref and data.requester_kind == "guardian":
+        # The policies turn on the child's age; read it through the door (audited).
+        data.patron_age = _age_through_door(user, patron_ref, now)
 
     profile = gateways.profile_name()
     sealed = bool(data.nondisclosure or data.instrument_type in vocab.SEALING_INSTRUMENTS)

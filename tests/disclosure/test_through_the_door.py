@@ -96,3 +96,28 @@ def test_unknown_card_through_the_door(users):
             ),
         )
     assert DisclosureRequest.objects.count() == 0
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_guardian_age_read_through_the_door(users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    patron = make_library()
+    today = timezone.localdate()
+    patron.birth_date = dt.date(today.year - 15, 1, 1)
+    patron.save()
+    screen = services.intake(
+        user=users["desk"],
+        data=Intake(
+            requester_kind="guardian",
+            channel="in_person",
+            evidence=["card_number"],
+            card_number=CARD,
+            requested=["overdue.status", "loans.titles"],
+        ),
+    )
+    assert screen.request.patron_age == 15
+    assert screen.decision["release"] == ["overdue.status"]
+    assert screen.say_now == ["Nothing on the account is overdue"]
