@@ -37,6 +37,7 @@ def generate(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     services.print_summary(console=console, summary=summary)
+    services.print_showcase(console=console)
 
 
 def register(app: typer.Typer) -> None:

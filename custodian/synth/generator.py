@@ -28,9 +28,9 @@ DEMO_PATRONS_FILE = "demo-patrons.json"
 MIN_PATRONS = 3  # the three showcase patrons
 
 SHOWCASE_TEXT = {
-    "adult": "adult: loans (one overdue), holds (one ready), charges; keeps reading history",
-    "teen": "15-year-old with a guardian who signed for charges",
-    "child": "10-year-old with a parent responsible for the card",
+    "adult": "adult with loans (one overdue), holds, charges, reading history",
+    "teen": "15-year-old; a guardian signed for charges",
+    "child": "10-year-old with a parent on the card",
 }
 
 

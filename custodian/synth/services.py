@@ -85,7 +85,7 @@ def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[De
         print_summary(console=console, summary=summary)
         logins = _reset_demo_users()
         write_private_json(path, [vars(login) for login in logins])
-    _print_showcase(console)
+    print_showcase(console=console)
     return logins
 
 
@@ -154,7 +154,7 @@ def print_summary(*, console: Console, summary: Summary) -> None:
     )
 
 
-def _print_showcase(console: Console) -> None:
+def print_showcase(*, console: Console) -> None:
     """Card numbers worth looking up in the demo; synthetic, so fine to print. No names."""
     path = settings.DATA_DIR / DEMO_PATRONS_FILE
     data = read_json(path)

@@ -26,7 +26,9 @@ def _app() -> typer.Typer:
 def test_generate_command_builds_a_small_library_and_refuses_to_mix(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     runner = CliRunner()
-    result = runner.invoke(_app(), ["generate", "--patrons", "40", "--seed", "9", "--branches", "2"])
+    result = runner.invoke(
+        _app(), ["generate", "--patrons", "40", "--seed", "9", "--branches", "2"]
+    )
     assert result.exit_code == 0, result.output
     assert Patron.objects.count() == 40
     assert Branch.objects.count() == 2
