@@ -95,7 +95,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/staff/login/"
-LOGIN_REDIRECT_URL = "/desk/"
+# The landing page sends each role where it works (the desk, or a page for IT and audit).
+LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/staff/login/"
 
 # django-axes checks every login first; it counts failures per username and address

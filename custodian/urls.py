@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from custodian.api.main import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="desk:find", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("staff/", include("custodian.accounts.urls")),
     path("desk/", include("custodian.desk.urls")),
     path("disclosure/", include("custodian.disclosure.urls")),

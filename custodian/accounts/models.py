@@ -14,6 +14,16 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
 
 
+# The people who open patron accounts to do library business. The IT administrator runs the
+# machines and the auditor reads the audit log; neither has a reason to see a patron's record.
+PATRON_DESK_ROLES: tuple[str, ...] = (
+    Role.DESK,
+    Role.BRANCH_MANAGER,
+    Role.DIRECTOR,
+    Role.DESIGNEE,
+)
+
+
 class StaffUser(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.DESK)
     branch = models.ForeignKey(
@@ -32,3 +42,7 @@ class StaffUser(AbstractUser):
     def is_custodian(self) -> bool:
         """The director and designees act as custodian of records."""
         return self.role in (Role.DIRECTOR, Role.DESIGNEE)
+
+    @property
+    def opens_patron_accounts(self) -> bool:
+        return self.role in PATRON_DESK_ROLES

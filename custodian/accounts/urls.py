@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.debug import sensitive_post_parameters
 
+from custodian.accounts import views
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -16,4 +18,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
 ]

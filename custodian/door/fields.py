@@ -37,6 +37,14 @@ from custodian.records.models import (
 )
 
 OPEN_HOLDS = (Hold.Status.WAITING, Hold.Status.READY)
+STATUS_LABELS: dict[str, str] = dict(Patron.Status.choices)
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def _money(amount) -> Decimal:
+    # SQLite hands sums back as floats-turned-Decimals with long tails; money is cents.
+    return Decimal(amount or 0).quantize(CENT)
 
 
 class PatronRecords:
@@ -77,9 +85,9 @@ class PatronRecords:
 
 
 def _balance(r: PatronRecords) -> Decimal:
-    owed = sum((c.amount for c in r.charges), Decimal("0.00"))
+    owed = sum((_money(c.amount) for c in r.charges), ZERO)
     paid = Payment.objects.filter(patron=r.patron).aggregate(total=Sum("amount"))["total"]
-    return max(Decimal("0.00"), owed - (paid or Decimal("0.00")))
+    return max(ZERO, owed - _money(paid))
 
 
 def _charge_lines(r: PatronRecords) -> tuple[ChargeLine, ...]:
@@ -87,8 +95,8 @@ def _charge_lines(r: PatronRecords) -> tuple[ChargeLine, ...]:
         ChargeLine(
             what=Charge.Kind(c.kind).label,
             title=c.item.title if c.item else None,
-            amount=c.amount,
-            outstanding=max(Decimal("0.00"), c.amount - (c.paid or Decimal("0.00"))),
+            amount=_money(c.amount),
+            outstanding=max(ZERO, _money(c.amount) - _money(c.paid)),
             assessed_on=c.assessed_at.date(),
         )
         for c in r.charges
@@ -183,7 +191,7 @@ RENDERERS: dict[str, Callable[[PatronRecords], Any]] = {
     "charges.details": _charge_lines,
     "payments.records": lambda r: tuple(
         PaymentLine(
-            amount=p.amount, method=Payment.Method(p.method).label, paid_on=p.paid_at.date()
+            amount=_money(p.amount), method=Payment.Method(p.method).label, paid_on=p.paid_at.date()
         )
         for p in r.payments
     ),

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
+from custodian.door.fields import STATUS_LABELS
 from custodian.door.lines import ChargeLine, HoldLine, LoanLine, PaymentLine
 from custodian.door.ruling import Citation, Ruling
 
@@ -70,6 +71,11 @@ class PatronView:
     @property
     def status(self) -> str | None:
         return self.get("registration.status")
+
+    @property
+    def status_label(self) -> str | None:
+        code = self.status
+        return None if code is None else STATUS_LABELS.get(code, code)
 
     @property
     def loans(self) -> tuple[LoanLine, ...] | None:

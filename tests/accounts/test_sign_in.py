@@ -31,7 +31,7 @@ def test_login_page_has_csrf_and_labelled_fields(client, db):
 def test_sign_in_lands_on_the_desk_and_sign_out_needs_post(client, clerk):
     response = client.post(LOGIN, {"username": "clerk", "password": library.PASSWORD})
     assert response.status_code == 302
-    assert response.url == "/desk/"
+    assert client.get(response.url).url == "/desk/"
     assert client.get("/staff/logout/").status_code == 405
     assert client.post("/staff/logout/").status_code == 302
     assert client.get("/desk/").status_code == 302  # signed out again
@@ -61,6 +61,17 @@ def test_a_lockout_is_per_username_and_address(client, clerk):
         LOGIN, {"username": "clerk", "password": library.PASSWORD}, REMOTE_ADDR="10.0.0.7"
     )
     assert response.status_code == 302
+
+
+def test_it_admin_lands_on_a_page_for_their_role_not_a_refusal(client, db):
+    library.staff(Role.IT_ADMIN, "itadmin")
+    response = client.post(
+        LOGIN, {"username": "itadmin", "password": library.PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "does not open patron accounts" in html
+    assert "Find a patron" not in html
 
 
 def test_role_required_refuses_other_roles_and_audits(db):
