@@ -114,3 +114,13 @@ def transparency(year: int) -> dict:
             "are left out of this report while they remain sealed; it may therefore omit some requests."
         ),
     }
+
+
+def sealed_patron_refs() -> set[str]:
+    """Patrons with a request under seal: anything a patron (or non-custodian staff) can see,
+    such as a patron's own access history, must leave out the `disclosure.*` audit entries
+    for these refs until the case is unsealed."""
+    refs = DisclosureRequest.objects.filter(
+        Q(case__sealed=True) | Q(sealed=True, case__isnull=True), patron_ref__isnull=False
+    ).values_list("patron_ref", flat=True)
+    return {str(r) for r in refs}

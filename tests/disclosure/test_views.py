@@ -143,3 +143,48 @@ def test_board_page(client, staff, door):
     client.force_login(staff["auditor"])
     resp = client.get(reverse("disclosure:board") + "?year=2026")
     assert resp.status_code == 200 and "may therefore omit" in resp.content.decode()
+
+
+def test_public_request_reaches_branch_manager_with_explanation(client, staff, real_engine):
+    client.force_login(staff["desk"])
+    with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
+        resp = client.post(
+            reverse("disclosure:intake"),
+            {
+                "requester_kind": "public",
+                "channel": "in_person",
+                "card_number": CARD,
+                "requester_name": "A neighbour",
+                "requested": ["loans.titles"],
+            },
+        )
+        assert resp.status_code == 302
+        page = client.get(resp["Location"]).content.decode()
+        assert "branch manager" in page and "III.C.1" in page
+        case = Case.objects.get()
+        client.force_login(staff["branch_manager"])
+        listing = client.get(reverse("disclosure:cases")).content.decode()
+        assert str(case.ref) in listing and "Waiting on you" in listing
+        page = client.get(reverse("disclosure:case", args=[case.ref])).content.decode()
+        assert "What to explain to the requester" in page and "Branch Manager shall explain" in page
+        assert "Record the review" in page
+
+
+def test_sealed_patron_refs(staff, door):
+    from custodian.disclosure import selectors, services
+    from custodian.disclosure.services import Intake
+
+    services.intake(
+        user=staff["desk"],
+        data=Intake(
+            requester_kind="law_enforcement",
+            channel="in_person",
+            card_number=CARD,
+            requested=["loans.titles"],
+            instrument_type="fisa_order",
+            instrument_signed_by="judge",
+            instrument_court="fisa",
+            instrument_scope=["loans.titles"],
+        ),
+    )
+    assert selectors.sealed_patron_refs() == {door.ref}
