@@ -125,3 +125,13 @@ def test_screens_do_not_fetch_record_models_by_name():
         if re.search(r"get_model\(\s*['\"]records", text) or "'records.'" in text:
             offenders.append(relative)
     assert not offenders, offenders
+
+
+def test_no_patron_record_model_is_in_the_admin_site(db):
+    """The admin site reads models directly; registering a record model there would be a
+    second door with no policy and no audit."""
+    from django.contrib import admin
+
+    registered = [m._meta.label for m in admin.site._registry]
+    assert "accounts.StaffUser" in registered
+    assert not [label for label in registered if label.startswith("records.")], registered
