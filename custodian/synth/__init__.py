@@ -1,0 +1,1 @@
+"""Synthetic library generator (`custodian generate`) and the demo set-up."""

@@ -28,7 +28,7 @@ DEMO_PATRONS_FILE = "demo-patrons.json"
 MIN_PATRONS = 3  # the three showcase patrons
 
 SHOWCASE_TEXT = {
-    "adult": "adult with loans (one overdue), holds, charges, reading history",
+    "adult": "adult: loans (one overdue), holds, charges, history",
     "teen": "15-year-old; a guardian signed for charges",
     "child": "10-year-old with a parent on the card",
 }
@@ -138,34 +138,35 @@ def generate(
 
 
 def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
-    # One transaction per phase: big enough that SQLite commits rarely, small enough that
-    # the write-ahead log is checkpointed between phases.
-    with tracker.phase("Branches"), transaction.atomic():
-        phase_library.make_branches(ctx=ctx, tracker=tracker)
-    with tracker.phase("Patrons"), transaction.atomic():
-        phase_patrons.plan_and_write_patrons(ctx=ctx, tracker=tracker)
-    with tracker.phase("Guardians"), transaction.atomic():
-        phase_patrons.write_responsible_parties(ctx=ctx, tracker=tracker)
-        phase_patrons.write_authorizations(ctx=ctx, tracker=tracker)
-    with tracker.phase("Circulation plan"):
-        phase_library.plan_items(ctx=ctx)
-        phase_loans.plan_circulation(ctx=ctx, tracker=tracker)
-    with tracker.phase("Items"), transaction.atomic():
-        phase_library.write_items(ctx=ctx, tracker=tracker)
-    rows = len(ctx.loans) + len(ctx.past) + len(ctx.counts) + len(ctx.holds)
-    tracker.set_estimate("Loans and history", rows)
-    with tracker.phase("Loans and history"), transaction.atomic():
-        phase_loans.write_circulation(ctx=ctx, tracker=tracker)
-    with tracker.phase("Charges and payments"), transaction.atomic():
-        phase_accounts.write_charges_and_payments(ctx=ctx, tracker=tracker)
-    with tracker.phase("Programs and rooms"), transaction.atomic():
-        phase_programs.write_programs(ctx=ctx, tracker=tracker)
-        phase_programs.write_rooms_and_bookings(ctx=ctx, tracker=tracker)
-    with tracker.phase("Computers and searches"), transaction.atomic():
-        phase_services.write_computer_sessions(ctx=ctx, tracker=tracker)
-        phase_services.write_reference_ill_and_searches(ctx=ctx, tracker=tracker)
-    with tracker.phase("Camera footage"), transaction.atomic():
-        phase_services.write_camera_footage(ctx=ctx, tracker=tracker)
+    # One transaction for the whole library: an interrupted run leaves an empty database,
+    # never a half-built library that `custodian demo` would then take for a finished one.
+    with transaction.atomic():
+        with tracker.phase("Branches"):
+            phase_library.make_branches(ctx=ctx, tracker=tracker)
+        with tracker.phase("Patrons"):
+            phase_patrons.plan_and_write_patrons(ctx=ctx, tracker=tracker)
+        with tracker.phase("Guardians"):
+            phase_patrons.write_responsible_parties(ctx=ctx, tracker=tracker)
+            phase_patrons.write_authorizations(ctx=ctx, tracker=tracker)
+        with tracker.phase("Circulation plan"):
+            phase_library.plan_items(ctx=ctx)
+            phase_loans.plan_circulation(ctx=ctx, tracker=tracker)
+        with tracker.phase("Items"):
+            phase_library.write_items(ctx=ctx, tracker=tracker)
+        rows = len(ctx.loans) + len(ctx.past) + len(ctx.counts) + len(ctx.holds)
+        tracker.set_estimate("Loans and history", rows)
+        with tracker.phase("Loans and history"):
+            phase_loans.write_circulation(ctx=ctx, tracker=tracker)
+        with tracker.phase("Charges and payments"):
+            phase_accounts.write_charges_and_payments(ctx=ctx, tracker=tracker)
+        with tracker.phase("Programs and rooms"):
+            phase_programs.write_programs(ctx=ctx, tracker=tracker)
+            phase_programs.write_rooms_and_bookings(ctx=ctx, tracker=tracker)
+        with tracker.phase("Computers and searches"):
+            phase_services.write_computer_sessions(ctx=ctx, tracker=tracker)
+            phase_services.write_reference_ill_and_searches(ctx=ctx, tracker=tracker)
+        with tracker.phase("Camera footage"):
+            phase_services.write_camera_footage(ctx=ctx, tracker=tracker)
         reset_sequences(
             [
                 records.Branch,
