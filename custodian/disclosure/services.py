@@ -953,6 +953,10 @@ def release(
     )
 
     with transaction.atomic():
+        # Two people releasing the same case at once: the second finds it already released.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != Case.Status.APPROVED:
+            raise DisclosureError("This case has just been released or changed; reload it.")
         view = gateways.read_fields(user=user, patron_ref=req.patron_ref, fields=chosen)
         missing = rendering.missing_from(view, chosen)
         if missing:

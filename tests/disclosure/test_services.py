@@ -409,3 +409,19 @@ def test_bad_intake_values_are_refused(door, staff):
     with pytest.raises(DisclosureError, match="type of legal document"):
         services.intake(user=staff["desk"], data=officer(instrument_type="", nondisclosure=True))
     assert DisclosureRequest.objects.count() == 0 and Release.objects.count() == 0
+
+
+def test_release_twice_is_refused(door, staff):
+    data = officer(
+        requester_kind="law_enforcement",
+        instrument_type="search_warrant",
+        instrument_signed_by="judge",
+        instrument_scope=["loans.titles"],
+        requested=["loans.titles"],
+    )
+    case = services.intake(user=staff["desk"], data=data).case
+    stale = Case.objects.get(pk=case.pk)
+    services.release(user=staff["director"], case=case, handed_to="Det. A")
+    with pytest.raises(DisclosureError, match="just been released"):
+        services.release(user=staff["designee"], case=stale, handed_to="Det. B")
+    assert Release.objects.count() == 1
