@@ -63,11 +63,11 @@ class Context:
     loans: list[tuple] = field(default_factory=list)
     # past: (patron, item, checked_out_at, returned_at), opted-in patrons only
     past: list[tuple] = field(default_factory=list)
-    # counts: packed (item, branch, days ago) -> checkouts, everyone else's returned loans
+    # counts: packed (item, branch, days ago) -> checkouts, every returned loan
     counts: dict[int, int] = field(default_factory=dict)
     # holds: (patron, item, pickup branch, placed_at, status, ready_until)
     holds: list[tuple] = field(default_factory=list)
-    # fines: (patron, item, returned_at, amount), overdue fines from returned loans
+    # fines: (patron, item, returned_at, amount, days late), assessed when the loan came back
     fines: list[tuple] = field(default_factory=list)
     transactions: int = 0
 

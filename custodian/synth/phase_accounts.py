@@ -8,7 +8,7 @@ from decimal import Decimal
 from custodian.records.models import Charge, Item, Patron, Payment
 from custodian.synth.bulk import insert, next_id
 from custodian.synth.context import ADULT, Context
-from custodian.synth.phase_loans import FINE_CAP, FINE_PER_DAY
+from custodian.synth.phase_loans import FINE_PER_DAY
 from custodian.synth.progress import Tracker
 from custodian.synth.rand import sub_rng
 
@@ -20,31 +20,21 @@ def _plan_charges(ctx: Context, rng: random.Random) -> list[tuple]:
     """(patron, kind, amount, item or None, assessed_at, note, settlement) in a stable order."""
     charges: list[tuple] = []
     adult = ctx.showcase.get("adult")
-    # Fines from returned loans: most are paid in time.
-    for patron, item, returned, amount in ctx.fines:
-        settlement = rng.choices((PAID, PARTLY, OPEN), weights=(80, 8, 12))[0]
-        # A settled fine need not say which book it was for a patron who keeps no history.
-        keep_item = settlement != PAID or ctx.p_history[patron]
-        charges.append(
-            (
-                patron,
-                Charge.Kind.OVERDUE,
-                amount,
-                item if keep_item else None,
-                returned,
-                "",
-                settlement,
-            )
-        )
-    # Fines accruing on loans overdue now.
-    for patron, item, _branch, _out, due, _renewals in ctx.loans:
-        if due < ctx.today and (rng.random() < 0.4 or patron == adult):
-            late = Decimal((ctx.today - due).days) * FINE_PER_DAY
-            assessed = ctx.now - dt.timedelta(hours=rng.randint(1, 12))
-            settlement = PARTLY if patron == adult else OPEN
-            charges.append(
-                (patron, Charge.Kind.OVERDUE, min(late, FINE_CAP), item, assessed, "", settlement)
-            )
+    fines = list(ctx.fines)
+    if adult is not None and not any(fine[0] == adult for fine in fines):
+        # The showcase adult owes something, whatever the dice said.
+        returned = ctx.now - dt.timedelta(days=rng.randint(5, 30))
+        fines.append((adult, rng.randrange(len(ctx.i_status)), returned, 8 * FINE_PER_DAY, 8))
+    # Overdue fines are assessed at check-in, as circulation's check_in does; most are paid.
+    for patron, item, returned, amount, days_late in fines:
+        if patron == adult:
+            settlement = PARTLY
+        else:
+            settlement = rng.choices((PAID, PARTLY, OPEN), weights=(80, 8, 12))[0]
+        # A settled overdue fine no longer names the item (circulation.money does the same).
+        kept_item = None if settlement == PAID else item
+        note = f"{days_late} day(s) overdue"
+        charges.append((patron, Charge.Kind.OVERDUE, amount, kept_item, returned, note, settlement))
     # Lost items are billed at replacement cost to whoever had them; blocked patrons owe most.
     lost = [i for i, status in enumerate(ctx.i_status) if status == Item.Status.LOST]
     rng.shuffle(lost)

@@ -1,8 +1,8 @@
 """The circulation plan: loan transactions, holds and fines, then the rows that keep them.
 
 A "loan" here is a loan transaction. The ones still out are `Loan` rows, each on its own
-item. Returned ones keep what check-in keeps: a `PastLoan` for a patron who opted in to
-reading history, otherwise only an anonymous `CirculationCount` for the item and day.
+item. Returned ones keep what check-in keeps: an anonymous `CirculationCount` for the item,
+branch and day, plus a `PastLoan` only for a patron who opted in to reading history.
 """
 
 import datetime as dt
@@ -130,8 +130,9 @@ def _first_choice(rnd, group: str) -> str:
 
 
 def _plan_returned(*, ctx, rng, pools, out_since, index: int, count: int) -> None:
-    """Returned loans of one patron. About nine loans in ten take this path, so it avoids
-    building datetimes except where a row keeps one (history, fines)."""
+    """Returned loans of one patron: a PastLoan for those who opted in, and an anonymous
+    count for every return, as check-in does. About nine loans in ten take this path, so it
+    builds datetimes only where a row keeps one (history, fines)."""
     reach = min(HISTORY_DAYS, (ctx.today - ctx.p_registered[index]).days)
     if reach < 2:
         return
@@ -161,10 +162,10 @@ def _plan_returned(*, ctx, rng, pools, out_since, index: int, count: int) -> Non
                 returned = min(returned, current[1] - dt.timedelta(hours=1))
             if fined:
                 late = Decimal(kept - LOAN_DAYS) * FINE_PER_DAY
-                ctx.fines.append((index, item, returned, min(late, FINE_CAP)))
+                ctx.fines.append((index, item, returned, min(late, FINE_CAP), kept - LOAN_DAYS))
             if keeps:
                 ctx.past.append((index, item, checked_out, returned))
-                continue
+        # Check-in counts every return anonymously, kept history or not.
         branch = home if rnd() < 0.85 else int(rnd() * ctx.branches)
         key = ctx.pack_count_key(item=item, branch=branch, days_ago=days_ago)
         counts[key] = counts.get(key, 0) + 1
