@@ -75,11 +75,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE makes writers queue
-    # for the lock at BEGIN instead of failing mid-transaction.
+    # for the lock at BEGIN instead of failing mid-transaction; synchronous=FULL makes
+    # every commit (a check-out, its audit entry) survive a power cut.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
     # Tests use a file too: Django's in-memory test database locks whole tables and fails
     # concurrent writers at once instead of queueing them as the real database does.

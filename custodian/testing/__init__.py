@@ -1,0 +1,1 @@
+"""Support for Custodian's own test suite."""
