@@ -12,6 +12,11 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 def verify(
     chunk_size: int = typer.Option(2048, help="Entries fetched per database round trip."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    all_signatures: bool = typer.Option(
+        False,
+        "--all-signatures",
+        help="Check every checkpoint's signature, not only those relied on.",
+    ),
 ) -> None:
     """Check every entry, link, checkpoint signature and the head; name the first bad entry."""
     from rich.console import Console
@@ -24,7 +29,7 @@ def verify(
 
     console = Console()
     if quiet:
-        result = verify_log(chunk_size=chunk_size)
+        result = verify_log(chunk_size=chunk_size, all_signatures=all_signatures)
     else:
         with Progress(
             "[progress.description]{task.description}",
@@ -37,6 +42,7 @@ def verify(
             task = bar.add_task("verifying", total=None)
             result = verify_log(
                 chunk_size=chunk_size,
+                all_signatures=all_signatures,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     console.print(f"entries: {result.count:,}")

@@ -176,3 +176,30 @@ def test_what_it_cannot_see_rewrites_after_the_last_checkpoint(chunk):
     h.sql("UPDATE audit_auditentry SET body = %s WHERE seq = 11", [text])
     h.rechain_from(12, N)
     assert services.verify_log(chunk_size=chunk).ok
+
+
+def _flip_signature(tree_size):
+    sig = base64.b64decode(
+        h.sql("SELECT signature FROM audit_auditcheckpoint WHERE tree_size = %s", [tree_size])[0][0]
+    )
+    forged = base64.b64encode(bytes([sig[0] ^ 1]) + sig[1:]).decode()
+    h.sql(
+        "UPDATE audit_auditcheckpoint SET signature = %s WHERE tree_size = %s", [forged, tree_size]
+    )
+
+
+def test_older_checkpoint_signatures_are_checked_on_request(chunk):
+    # With checkpoints at 5, 10 and 12, checkpoint 5 agrees with the log, so by default
+    # nothing rests on its signature.
+    services.checkpoint()
+    _flip_signature(5)
+    assert services.verify_log(chunk_size=chunk).ok
+    result = services.verify_log(chunk_size=chunk, all_signatures=True)
+    assert not result.ok and result.first_bad == 1 and "signature" in result.reason
+
+
+def test_older_checkpoint_altered_to_disagree_is_named_as_forged(chunk):
+    services.checkpoint()
+    h.sql("UPDATE audit_auditcheckpoint SET head_hash = %s WHERE tree_size = 5", ["ab" * 32])
+    result = bad(chunk)
+    assert result.first_bad == 1 and "signature that does not verify" in result.reason
