@@ -4,7 +4,8 @@ The hot loop never sees a row. For each range of seqs the database hands back on
 string: the bodies joined by 0x1E 0x00 (JSON never holds a raw 0x1E), so splitting at 0x1E
 leaves every body already prefixed with the RFC 6962 leaf byte. The pieces are hashed with
 `map` (no Python frame per entry) and all links of the range are compared as one byte
-string: body k+1 begins with the hash of body k. Only when a range fails does a slow, row-by-row pass run to name the first bad entry.
+string: body k+1 begins with the hash of body k. Only when a range fails does a slow,
+row-by-row pass run to name the first bad entry and say why.
 """
 
 import hashlib
