@@ -69,9 +69,10 @@ class _Statement:
         quote = connection.ops.quote_name
         names = ", ".join(quote(f.column) for f in given + rest)
         marks = ", ".join(["%s"] * (len(given) + len(rest)))
-        # Only identifiers from the model's own metadata, quoted; every value is a parameter.
         table = quote(model._meta.db_table)
+        # Only identifiers from the model's own metadata, quoted; every value is a parameter.
         self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
 
     def prepare(self, row: tuple) -> tuple:
         if self.adapters:
@@ -97,16 +98,25 @@ def insert(
         for row in rows:
             batch.append(statement.prepare(row))
             if len(batch) >= BATCH:
-                count += _flush(cursor, statement.sql, batch, tracker)
+                count += _flush(cursor, statement, batch, tracker)
                 batch = []
         if batch:
-            count += _flush(cursor, statement.sql, batch, tracker)
+            count += _flush(cursor, statement, batch, tracker)
     written[model.__name__] = written.get(model.__name__, 0) + count
     return count
 
 
-def _flush(cursor, sql: str, batch: list[tuple], tracker: Tracker) -> int:
-    cursor.executemany(sql, batch)
+def _flush(cursor, statement: _Statement, batch: list[tuple], tracker: Tracker) -> int:
+    raw = getattr(cursor, "cursor", None)
+    if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+        # executemany costs PostgreSQL a statement per row; psycopg 3's COPY streams the
+        # rows in one go, adapting each value with the same dumpers as a parameter.
+        with raw.copy(statement.copy_sql) as copy:
+            for row in batch:
+                copy.write_row(row)
+    else:
+        # SQLite runs executemany as one prepared statement, reused for every row.
+        cursor.executemany(statement.sql, batch)
     tracker.advance(len(batch))
     return len(batch)
 

@@ -216,3 +216,19 @@ def test_showcase_patrons_are_what_the_demo_says(library):
 def test_refuses_a_database_that_already_holds_a_library(library):
     with pytest.raises(LibraryExists):
         generate(patrons=10, seed=SEED, now=FIXED_NOW)
+
+
+def test_settled_overdue_fines_no_longer_name_the_item(library):
+    settled = Charge.objects.filter(kind=Charge.Kind.OVERDUE, payments__amount=F("amount"))
+    assert settled.exists()
+    assert not settled.filter(item__isnull=False).exists()
+
+
+def test_demo_pins_verify_against_the_stored_hashes(library):
+    from custodian.circulation.services import verify_pin
+
+    for showcase in library.showcase:
+        patron = Patron.objects.get(card_number=showcase.card_number)
+        assert patron.pin_hash.startswith(("$argon2", "argon2$"))
+        assert verify_pin(patron=patron, pin=showcase.pin)
+        assert not verify_pin(patron=patron, pin="0000" if showcase.pin != "0000" else "1111")
