@@ -111,6 +111,10 @@ def _spread(patron: Patron, money: Decimal, method: str, now) -> tuple[list[Paym
         if remaining <= 0:
             break
         left = (charge.amount - charge.paid).quantize(CENT)
+        if left <= 0:
+            # Already covered (e.g. by an earlier payment that named it); nothing to apply.
+            settled.append(charge)
+            continue
         part = min(left, remaining)
         payments.append(_record(patron, charge, part, method, now))
         remaining -= part
