@@ -46,7 +46,9 @@ def demo(
     port: int = typer.Option(8000, help="Port to listen on."),
     patrons: int = typer.Option(DEMO_PATRONS, help="Patrons in a newly generated demo library."),
     seed: int = typer.Option(2026, help="Random seed for the demo library."),
-    no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo database, then stop."),
+    no_serve: bool = typer.Option(
+        False, "--no-serve", help="Prepare the demo database, then stop."
+    ),
 ) -> None:
     """Create or reuse the demo database, fill a new one with a synthetic library, and serve it."""
     djangoenv.setup()

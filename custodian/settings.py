@@ -13,7 +13,11 @@ DATA_DIR = data_dir()
 
 SECRET_KEY = secret_from_env_or_file("CUSTODIAN_SECRET_KEY", "secret_key")
 DEBUG = os.environ.get("CUSTODIAN_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("CUSTODIAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("CUSTODIAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h
+]
 
 # Which library's policy profile this installation runs (see custodian/policy/profiles/).
 CUSTODIAN_PROFILE = os.environ.get("CUSTODIAN_PROFILE", "sonoma-county")
@@ -127,6 +131,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it; WhiteNoise wants it present
 STATICFILES_DIRS = [BASE_DIR / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
