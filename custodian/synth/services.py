@@ -16,6 +16,7 @@ from rich.table import Table
 
 from custodian.accounts.models import Role
 from custodian.records.models import Branch
+from custodian.synth import desk_morning
 from custodian.synth.generator import (
     DEMO_PATRONS_FILE,
     LibraryExists,
@@ -85,6 +86,10 @@ def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[De
         print_summary(console=console, summary=summary)
         logins = _reset_demo_users()
         write_private_json(path, [vars(login) for login in logins])
+        calls = desk_morning.play(card_numbers=showcase_card_numbers())
+        console.print(
+            f"A first morning at the desk: {calls} look-ups and actions through the door."
+        )
     print_showcase(console=console)
     return logins
 
@@ -152,6 +157,13 @@ def print_summary(*, console: Console, summary: Summary) -> None:
         f"{summary.patrons:,} patrons, {summary.branches} branches, "
         f"{summary.loan_transactions:,} loan transactions in {summary.seconds:.1f} s."
     )
+
+
+def showcase_card_numbers() -> list[str]:
+    data = read_json(settings.DATA_DIR / DEMO_PATRONS_FILE)
+    if not isinstance(data, dict):
+        return []
+    return [entry["card_number"] for entry in data.get("showcase", [])]
 
 
 def print_showcase(*, console: Console) -> None:

@@ -86,3 +86,20 @@ def test_a_deleted_demo_user_comes_back_with_its_stored_password(data_dir):
     assert services.prepare_demo(patrons=60, seed=4, console=console) == logins
     auditor = get_user_model().objects.get(username="auditor")
     assert auditor.check_password(next(x.password for x in logins if x.username == "auditor"))
+
+
+def test_a_new_demo_plays_a_desk_morning_through_the_door(data_dir):
+    from custodian.audit.services import verify_log
+    from custodian.records.models import Loan
+
+    console, out = _console()
+    services.prepare_demo(patrons=120, seed=5, console=console)
+    result = verify_log()
+    # Three look-ups and three reads of the showcase patrons, one check-out, one check-in.
+    assert result.ok and result.count == 8
+    assert "8 look-ups and actions through the door" in out.getvalue()
+    # The morning's check-in severed its link unless the patron keeps history.
+    loans_before = Loan.objects.count()
+    services.prepare_demo(patrons=120, seed=5, console=_console()[0])
+    assert verify_log().count == 8, "a reused demo plays no second morning"
+    assert Loan.objects.count() == loans_before
