@@ -18,14 +18,23 @@ def migrate(quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
 
 
-def _run_server(host: str, port: int) -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-    from waitress import serve as waitress_serve
+def build_application():
+    """Collect the static files, then build the WSGI application that serves them.
 
-    from custodian.wsgi import application
+    The order matters: WhiteNoise lists the static files once, when the application is built.
+    """
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    return get_wsgi_application()
+
+
+def _run_server(host: str, port: int) -> None:
+    from django.conf import settings
+    from waitress import serve as waitress_serve
+
+    application = build_application()
     console.print(f"Custodian is serving [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
     console.print(f"Data directory: {settings.DATA_DIR}")
     waitress_serve(application, host=host, port=port, threads=8, ident="custodian")
