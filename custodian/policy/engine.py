@@ -1,8 +1,13 @@
 """The engine: a contract request in, a contract decision out, by one Cedar batch.
 
 Nothing in this module knows any library's rules. It turns the request into a Cedar
-principal, asks Cedar one `release` question per requested field and one `procedure`
-question for the request as a whole, and assembles what the satisfied rules say.
+principal, asks Cedar one `release` question per requested field (fields the rules
+cannot tell apart share one) and one `procedure` question for the request as a whole,
+all in one call, and assembles what the satisfied rules say.
+
+`Engine(prune=False)` asks the profile's rules as written, every rule every question,
+against the whole world of entities: the reference the fast path (compile.py) is
+tested against.
 """
 
 import json
@@ -14,10 +19,11 @@ from pathlib import Path
 
 import cedarpy
 
+from custodian.policy.compile import field_parents, principal_parents
 from custodian.policy.errors import ProfileError, RequestError
 from custodian.policy.explain import explanation
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
-from custodian.policy.pruning import signature, trim_attributes
+from custodian.policy.pruning import trim_attributes
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
     FIELDS,
@@ -102,7 +108,23 @@ _RELEASE_QUESTIONS = {
     }
     for name in FIELDS
 }
-_FIELD_FACTS = {name: (field_group(name), name in REVEALS_TITLES) for name in FIELDS}
+_ENTITY = '{{"uid":{uid},"attrs":{attrs},"parents":[{parents}]}}'
+_PRINCIPAL_UID = json.dumps(PRINCIPAL, separators=(",", ":"))
+
+
+def _field_entity(compiled, name: str, parents: str) -> str:
+    attrs = "{}"
+    if compiled.field_attrs:
+        facts = {
+            "name": name,
+            "category": name.split(".", 1)[0],
+            "reveals_titles": name in REVEALS_TITLES,
+        }
+        attrs = json.dumps({a: facts[a] for a in compiled.field_attrs})
+    uid = json.dumps({"type": "Field", "id": name}, separators=(",", ":"))
+    return _ENTITY.format(uid=uid, attrs=attrs, parents=parents)
+
+
 _PROCEDURE_QUESTION = {
     "principal": PRINCIPAL,
     "action": {"type": "Action", "id": "procedure"},
@@ -110,8 +132,8 @@ _PROCEDURE_QUESTION = {
 }
 
 
-def principal_entity(profile: Profile, request: dict, *, trim: bool = False) -> str:
-    """The requester and every circumstance of the request, as one Cedar entity (JSON).
+def request_attributes(profile: Profile, request: dict) -> dict:
+    """The requester and every circumstance of the request, as the principal's attributes.
 
     Every attribute is always present (no nulls): "none", false and -1 stand for absent,
     so rules never need `has` checks.
@@ -165,13 +187,17 @@ def principal_entity(profile: Profile, request: dict, *, trim: bool = False) -> 
             "emergency_confirmed": bool(review and review.get("emergency_confirmed")),
         },
     }
-    if trim:  # only what this kind's rules read: Cedar parses each value (~5 µs each)
-        attrs = trim_attributes(attrs, profile.attributes_read[kind])
+    return attrs
+
+
+def principal_entity(profile: Profile, request: dict) -> str:
+    """The principal as one Cedar entity (JSON), for the rules as written."""
+    kind = request["requester"]["kind"]
     return json.dumps(
         [
             {
                 "uid": PRINCIPAL,
-                "attrs": attrs,
+                "attrs": request_attributes(profile, request),
                 "parents": [{"type": "RequesterKind", "id": kind}],
             }
         ]
@@ -235,52 +261,67 @@ class Engine:
             return _copy(decision)
         return decision
 
-    def _rule_set(self, profile: Profile, kind: str, action: str):
-        if self.prune:
-            return profile.policy_sets[(kind, action)]
-        return profile.policies, profile.rules, None
+    def _ask_whole(self, profile: Profile, request: dict):
+        """(allowed, rules cited) per field, and the satisfied procedure rules: as written."""
+        entities = self._base._inner.with_added_json_str(principal_entity(profile, request), None)
+        questions = [_RELEASE_QUESTIONS[n] for n in request["requested"]] + [_PROCEDURE_QUESTION]
+        *answers, (_, procedure) = _authorize(questions, profile.policies, entities)
+        rules = profile.rules
+        return [(ok, [rules[p] for p in why]) for ok, why in answers], [rules[p] for p in procedure]
 
-    def _release_answers(self, request, policies, rules, features, entities):
-        """(allowed, reasons) per requested field, one Cedar question per kind of field."""
+    def _ask_compiled(self, profile: Profile, request: dict):
+        """As `_ask_whole`, on the rules compiled for the requester's kind (compile.py)."""
+        kind = request["requester"]["kind"]
+        compiled = profile.compiled[kind]
+        attrs = request_attributes(profile, request)
         requested = request["requested"]
-        if not rules:  # no rule could release anything to this kind of requester
-            return [(False, [])] * len(requested)
-        if features is None:
-            return _authorize([_RELEASE_QUESTIONS[n] for n in requested], policies, entities)
-        inst = request.get("instrument") or {}
-        sets = {
-            "scope": inst.get("scope", ()),
-            "authorization_scope": request["requester"].get("authorization_scope", ()),
+        parts = [
+            _ENTITY.format(
+                uid=_PRINCIPAL_UID,
+                attrs=json.dumps(trim_attributes(attrs, compiled.principal_attrs))
+                if compiled.principal_attrs
+                else "{}",
+                parents=",".join(principal_parents(compiled, attrs, kind)),
+            )
+        ]
+        keys, representative = [], {}
+        if compiled.release is not None:
+            for name in requested:
+                parents = ",".join(field_parents(compiled, name, attrs))
+                key = name if compiled.field_whole else parents
+                keys.append(key)
+                if key not in representative:
+                    representative[key] = name
+                    parts.append(_field_entity(compiled, name, parents))
+        entities = _internal.Entities.from_json_str("[" + ",".join(parts) + "]", None)
+        rules = compiled.rules
+        satisfied = list(compiled.static)
+        if compiled.procedure is not None:
+            for pid in _authorize([_PROCEDURE_QUESTION], compiled.procedure, entities)[0][1]:
+                satisfied.extend(rules[pid])
+        if compiled.release is None:
+            return [(False, ())] * len(requested), satisfied
+        questions = [_RELEASE_QUESTIONS[name] for name in representative.values()]
+        by_key = {
+            key: (ok, [rule for pid in why for rule in rules[pid]])
+            for key, (ok, why) in zip(
+                representative, _authorize(questions, compiled.release, entities), strict=True
+            )
         }
-        keys = [signature(features, n, *_FIELD_FACTS[n], sets) for n in requested]
-        representative: dict = {}
-        for name, key in zip(requested, keys, strict=True):
-            representative.setdefault(key, name)
-        answers = _authorize(
-            [_RELEASE_QUESTIONS[n] for n in representative.values()], policies, entities
-        )
-        by_key = dict(zip(representative, answers, strict=True))
-        return [by_key[key] for key in keys]
+        return [by_key[key] for key in keys], satisfied
 
     def _decide(self, profile: Profile, request: dict) -> dict:
-        principal = principal_entity(profile, request, trim=self.prune)
-        entities = self._base._inner.with_added_json_str(principal, None)
         requested = request["requested"]
-        kind = request["requester"]["kind"]
+        if self.prune:
+            answers, satisfied = self._ask_compiled(profile, request)
+        else:
+            answers, satisfied = self._ask_whole(profile, request)
         release, withhold, cited = [], [], []
-        policies, rules, features = self._rule_set(profile, kind, "release")
-        for name, (allowed, reasons) in zip(
-            requested,
-            self._release_answers(request, policies, rules, features, entities),
-            strict=True,
-        ):
+        for name, (allowed, cites) in zip(requested, answers, strict=True):
             (release if allowed else withhold).append(name)
-            cited.extend(rules[pid] for pid in reasons)
+            cited.extend(cites)
         obligations, refer_to = set(), None
-        policies, rules, _ = self._rule_set(profile, kind, "procedure")
-        satisfied = _authorize([_PROCEDURE_QUESTION], policies, entities)[0][1] if rules else []
-        for pid in satisfied:
-            rule = rules[pid]
+        for rule in satisfied:
             obligations.update(rule.obligations)
             if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
                 refer_to = rule.refer_to

@@ -15,15 +15,12 @@ from pathlib import Path
 import cedarpy
 
 from custodian.policy.cedarsource import Chunk, split_policies
+from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
-from custodian.policy.pruning import (
-    field_features,
-    principal_paths,
-    split_by_kind_and_action,
-)
 from custodian.policy.vocabulary import (
     COURTS,
     INSTRUMENT_TYPES,
+    KINDS,
     OBLIGATIONS,
     REVIEWERS,
     SIGNERS,
@@ -94,11 +91,8 @@ class Profile:
     clauses: dict[str, Clause]
     rules: dict[str, Rule]
     policies: object = field(repr=False)  # cedarpy.PolicySet: every rule
-    # (kind, action) -> (PolicySet, {its policy id: Rule}, pruning.Features | None):
-    # only the rules that may apply, and what they observe about fields
-    policy_sets: dict = field(default_factory=dict, repr=False)
-    # kind -> the requester attributes its rules read (pruning.principal_paths)
-    attributes_read: dict = field(default_factory=dict, repr=False)
+    # kind -> compile.Compiled: the rules as Cedar is asked them for that kind
+    compiled: dict = field(default_factory=dict, repr=False)
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
 
     def staff_fields(self, role: str) -> tuple[str, ...]:
@@ -272,7 +266,7 @@ def load_profile(folder: Path | str) -> Profile:
     cedar_files = sorted(folder.glob("*.cedar"))
     if not cedar_files:
         raise ProfileError("no *.cedar rule files", path=folder)
-    policies, rules, policy_sets, attributes_read = load_rules(
+    policies, rules, compiled = load_rules(
         [CONTRACT_RULES_DIR / "contract.cedar", *cedar_files], set(clauses)
     )
     profile = Profile(
@@ -292,8 +286,7 @@ def load_profile(folder: Path | str) -> Profile:
         clauses=clauses,
         rules=rules,
         policies=policies,
-        policy_sets=policy_sets,
-        attributes_read=attributes_read,
+        compiled=compiled,
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
     return profile
@@ -302,8 +295,8 @@ def load_profile(folder: Path | str) -> Profile:
 def load_rules(paths: list[Path], clause_ids: set[str]):
     """Parse, validate and annotate the rule files.
 
-    Returns the whole PolicySet, the rules by policy id, and the pruned per (kind, action)
-    policy sets the engine asks (see pruning.py).
+    Returns the whole PolicySet, the rules by policy id, and per requester kind the
+    rewritten rules the engine asks (see compile.py).
     """
     chunks: list[Chunk] = []
     texts = []
@@ -332,22 +325,8 @@ def load_rules(paths: list[Path], clause_ids: set[str]):
             line=chunk.line if chunk else None,
         )
     rules = {pid: _rule(pid, parsed[pid], by_id[pid], clause_ids) for pid in parsed}
-    subsets = split_by_kind_and_action(parsed, {pid: r.action for pid, r in rules.items()})
-    policy_sets = {}
-    for key, pids in subsets.items():
-        text = "\n".join(by_id[pid].text for pid in pids)
-        policy_sets[key] = (
-            cedarpy.PolicySet.from_str(text),
-            {f"policy{i}": rules[pid] for i, pid in enumerate(pids)},
-            field_features([parsed[pid] for pid in pids]),
-        )
-    attributes_read = {
-        kind: principal_paths(
-            [parsed[pid] for pid in subsets[(kind, "release")] + subsets[(kind, "procedure")]]
-        )
-        for kind in {kind for kind, _ in subsets}
-    }
-    return cedarpy.PolicySet.from_str(combined), rules, policy_sets, attributes_read
+    compiled = {kind: compile_kind(kind, parsed, rules) for kind in KINDS}
+    return cedarpy.PolicySet.from_str(combined), rules, compiled
 
 
 def _parse_or_locate(text: str, chunks: list[Chunk], path: Path) -> None:
