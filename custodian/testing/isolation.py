@@ -9,4 +9,6 @@ import os
 import tempfile
 
 os.environ["CUSTODIAN_DATA_DIR"] = tempfile.mkdtemp(prefix="custodian-test-")
-os.environ.setdefault("CUSTODIAN_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "CUSTODIAN_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
+)
