@@ -31,8 +31,13 @@ from dataclasses import dataclass, field
 
 import cedarpy
 
-from custodian.policy.pruning import _entity_matches, _principal_path, principal_paths
-from custodian.policy.vocabulary import REQUESTER_GROUPS, REVEALS_TITLES, field_group
+from custodian.policy.pruning import (
+    _entity_matches,
+    _principal_path,
+    principal_paths,
+    trim_attributes,
+)
+from custodian.policy.vocabulary import FIELDS, REQUESTER_GROUPS, REVEALS_TITLES, field_group
 
 TRUE, FALSE = {"Value": True}, {"Value": False}
 FIELD_ATTRS = ("name", "category", "reveals_titles")
@@ -98,6 +103,7 @@ class Compiled:
     principal_whole: bool = False  # some rule uses the principal other than by its facts
     field_attrs: tuple = ()  # resource attributes still read
     field_whole: bool = False  # some rule uses the field itself: one question per field
+    facts: object = None  # Facts: builds a request's entities for these rules
 
 
 class _Rewriter:
@@ -281,7 +287,7 @@ def compile_kind(kind: str, ests: dict[str, dict], rules: dict) -> Compiled:
     text = json.dumps(remaining)
     used = {"principal": set(), "resource": set()}
     _facts_used(remaining, used)
-    return Compiled(
+    compiled = Compiled(
         release=_policy_set(by_action["release"]),
         procedure=_policy_set(by_action["procedure"]),
         rules={pid: tuple(r) for pid, r in cited.items()},
@@ -303,6 +309,8 @@ def compile_kind(kind: str, ests: dict[str, dict], rules: dict) -> Compiled:
         ),
         field_whole=_uses_whole(remaining, "resource"),
     )
+    compiled.facts = Facts(compiled, kind)
+    return compiled
 
 
 def _policy_set(policies: dict[str, dict]):
@@ -367,44 +375,94 @@ def _uid(type_: str, id_: str) -> str:
     return json.dumps({"type": type_, "id": id_}, separators=(",", ":"))
 
 
-def principal_parents(compiled: Compiled, attrs: dict, kind: str) -> list[str]:
-    """The facts true of this request, as the principal's parents (entity uids as JSON)."""
-    out = []
-    for uid, path, op, literal in compiled.principal_facts:
-        value = _value(attrs, path)
-        if op == "true":
-            holds = value is True
-        elif op == "eq":
-            holds = value == literal
-        else:
-            holds = literal in value
-        if holds:
-            out.append(uid)
-    if compiled.principal_whole:  # as the whole world would say (see engine._base_entities)
-        out.append(_uid("RequesterKind", kind))
-        out.extend(
-            _uid("RequesterGroup", g) for g, kinds in REQUESTER_GROUPS.items() if kind in kinds
-        )
-    return out
+def _static_field_fact(name: str, probe: tuple) -> bool:
+    what = probe[0]
+    if what == "reveals_titles":
+        return name in REVEALS_TITLES
+    if what == "name":
+        return name == probe[1]
+    if what == "category":
+        return name.split(".", 1)[0] == probe[1]
+    return field_group(name) == probe[1]  # "group"
 
 
-def field_parents(compiled: Compiled, name: str, attrs: dict) -> list[str]:
-    """The facts true of one field in this request (entity uids as JSON)."""
-    out = []
-    for uid, probe in compiled.field_facts:
-        what = probe[0]
-        if what == "in_set":
-            holds = name in _value(attrs, probe[1])
-        elif what == "reveals_titles":
-            holds = name in REVEALS_TITLES
-        elif what == "name":
-            holds = name == probe[1]
-        elif what == "category":
-            holds = name.split(".", 1)[0] == probe[1]
-        else:
-            holds = field_group(name) == probe[1]
-        if holds:
-            out.append(uid)
-    if compiled.field_whole:
-        out.append(_uid("FieldGroup", field_group(name)))
-    return out
+def _entity(uid: str, attrs: str, parents: list[str]) -> str:
+    return f'{{"uid":{uid},"attrs":{attrs},"parents":[{",".join(parents)}]}}'
+
+
+class Facts:
+    """Turns one request into the entities Cedar needs for a kind's compiled rules."""
+
+    def __init__(self, compiled: Compiled, kind: str):
+        self.compiled = compiled
+        self.principal_facts = compiled.principal_facts
+        self.principal_extra = []
+        if compiled.principal_whole:  # as the whole world would say (engine._base_entities)
+            self.principal_extra.append(_uid("RequesterKind", kind))
+            self.principal_extra.extend(
+                _uid("RequesterGroup", g) for g, kinds in REQUESTER_GROUPS.items() if kind in kinds
+            )
+        # What never changes about a field is worked out once, here.
+        self.in_sets = [(uid, p[1]) for uid, p in compiled.field_facts if p[0] == "in_set"]
+        self.field_static = {}
+        self.field_attrs = {}
+        for name in FIELDS:
+            parents = [
+                uid
+                for uid, probe in compiled.field_facts
+                if probe[0] != "in_set" and _static_field_fact(name, probe)
+            ]
+            if compiled.field_whole:
+                parents.append(_uid("FieldGroup", field_group(name)))
+            self.field_static[name] = parents
+            facts = {
+                "name": name,
+                "category": name.split(".", 1)[0],
+                "reveals_titles": name in REVEALS_TITLES,
+            }
+            self.field_attrs[name] = json.dumps({a: facts[a] for a in compiled.field_attrs})
+        self.field_uid = {name: _uid("Field", name) for name in FIELDS}
+
+    def principal_parents(self, attrs: dict) -> list[str]:
+        """The facts true of this request, as the principal's parents (entity uids as JSON)."""
+        out = []
+        for uid, path, op, literal in self.principal_facts:
+            value = _value(attrs, path)
+            if op == "true":
+                holds = value is True
+            elif op == "eq":
+                holds = value == literal
+            else:
+                holds = literal in value
+            if holds:
+                out.append(uid)
+        return out + self.principal_extra
+
+    def field_parents(self, name: str, attrs: dict) -> list[str]:
+        """The facts true of one field in this request (entity uids as JSON)."""
+        out = self.field_static[name]
+        if self.in_sets:
+            out = out + [uid for uid, path in self.in_sets if name in _value(attrs, path)]
+        return out
+
+    def entities(self, attrs: dict, requested: list[str], principal_uid: str):
+        """(entities as JSON, each requested field's class, one field per class).
+
+        Fields whose entities would be the same but for their name get the same answer
+        from every rule, so Cedar is asked about one of them.
+        """
+        compiled = self.compiled
+        principal_attrs = "{}"
+        if compiled.principal_attrs:
+            principal_attrs = json.dumps(trim_attributes(attrs, compiled.principal_attrs))
+        parts = [_entity(principal_uid, principal_attrs, self.principal_parents(attrs))]
+        keys, representatives = [], {}
+        if compiled.release is not None:
+            for name in requested:
+                parents = self.field_parents(name, attrs)
+                key = name if compiled.field_whole or compiled.field_attrs else tuple(parents)
+                keys.append(key)
+                if key not in representatives:
+                    representatives[key] = name
+                    parts.append(_entity(self.field_uid[name], self.field_attrs[name], parents))
+        return "[" + ",".join(parts) + "]", keys, list(representatives.values())

@@ -12,18 +12,15 @@ tested against.
 
 import json
 import os
-import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import cedarpy
 
-from custodian.policy.compile import field_parents, principal_parents
 from custodian.policy.errors import ProfileError, RequestError
 from custodian.policy.explain import explanation
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
-from custodian.policy.pruning import trim_attributes
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
     FIELDS,
@@ -47,8 +44,8 @@ try:  # The raw batch call skips cedarpy's per-result JSON parsing and object bu
 except (ImportError, AttributeError):  # pragma: no cover - older or newer cedarpy
     _raw_batch = None
 
-_REASONS = re.compile(r'"reason":\[([^\]]*)\]')
-_POLICY_ID = re.compile(r'"([^"]+)"')
+_ALLOW = '"decision":"Allow"'
+_REASON = '"reason":['  # policy ids are "policy<N>" or "r<N>": no quotes, commas or ]
 
 
 def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, list[str]]]:
@@ -59,9 +56,10 @@ def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, lis
     if _raw_batch is not None:
         out = []
         for raw in _raw_batch(requests, policies, entities, None, False):
-            found = _REASONS.search(raw)
-            reasons = _POLICY_ID.findall(found.group(1)) if found else []
-            out.append(('"decision":"Allow"' in raw, reasons))
+            # '{"decision":"Allow",...,"diagnostics":{"reason":["policy3","policy1"],...'
+            start = raw.index(_REASON) + len(_REASON)
+            reasons = raw[start : raw.index("]", start)].replace('"', "")
+            out.append((_ALLOW in raw, reasons.split(",") if reasons else []))
         return out
     handle = cedarpy.Entities(entities)  # pragma: no cover
     results = cedarpy.is_authorized_batch(requests, policies, handle)  # pragma: no cover
@@ -108,21 +106,7 @@ _RELEASE_QUESTIONS = {
     }
     for name in FIELDS
 }
-_ENTITY = '{{"uid":{uid},"attrs":{attrs},"parents":[{parents}]}}'
 _PRINCIPAL_UID = json.dumps(PRINCIPAL, separators=(",", ":"))
-
-
-def _field_entity(compiled, name: str, parents: str) -> str:
-    attrs = "{}"
-    if compiled.field_attrs:
-        facts = {
-            "name": name,
-            "category": name.split(".", 1)[0],
-            "reveals_titles": name in REVEALS_TITLES,
-        }
-        attrs = json.dumps({a: facts[a] for a in compiled.field_attrs})
-    uid = json.dumps({"type": "Field", "id": name}, separators=(",", ":"))
-    return _ENTITY.format(uid=uid, attrs=attrs, parents=parents)
 
 
 _PROCEDURE_QUESTION = {
@@ -271,29 +255,12 @@ class Engine:
 
     def _ask_compiled(self, profile: Profile, request: dict):
         """As `_ask_whole`, on the rules compiled for the requester's kind (compile.py)."""
-        kind = request["requester"]["kind"]
-        compiled = profile.compiled[kind]
-        attrs = request_attributes(profile, request)
+        compiled = profile.compiled[request["requester"]["kind"]]
         requested = request["requested"]
-        parts = [
-            _ENTITY.format(
-                uid=_PRINCIPAL_UID,
-                attrs=json.dumps(trim_attributes(attrs, compiled.principal_attrs))
-                if compiled.principal_attrs
-                else "{}",
-                parents=",".join(principal_parents(compiled, attrs, kind)),
-            )
-        ]
-        keys, representative = [], {}
-        if compiled.release is not None:
-            for name in requested:
-                parents = ",".join(field_parents(compiled, name, attrs))
-                key = name if compiled.field_whole else parents
-                keys.append(key)
-                if key not in representative:
-                    representative[key] = name
-                    parts.append(_field_entity(compiled, name, parents))
-        entities = _internal.Entities.from_json_str("[" + ",".join(parts) + "]", None)
+        text, keys, representatives = compiled.facts.entities(
+            request_attributes(profile, request), requested, _PRINCIPAL_UID
+        )
+        entities = _internal.Entities.from_json_str(text, None)
         rules = compiled.rules
         satisfied = list(compiled.static)
         if compiled.procedure is not None:
@@ -301,12 +268,12 @@ class Engine:
                 satisfied.extend(rules[pid])
         if compiled.release is None:
             return [(False, ())] * len(requested), satisfied
-        questions = [_RELEASE_QUESTIONS[name] for name in representative.values()]
+        answers = _authorize(
+            [_RELEASE_QUESTIONS[name] for name in representatives], compiled.release, entities
+        )
         by_key = {
             key: (ok, [rule for pid in why for rule in rules[pid]])
-            for key, (ok, why) in zip(
-                representative, _authorize(questions, compiled.release, entities), strict=True
-            )
+            for key, (ok, why) in zip(dict.fromkeys(keys), answers, strict=True)
         }
         return [by_key[key] for key in keys], satisfied
 

@@ -5,7 +5,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 
 from custodian.policy import Engine
-from custodian.policy.compile import compile_kind, field_parents, principal_parents
+from custodian.policy.compile import compile_kind
 from custodian.policy.engine import request_attributes
 from custodian.policy.profile import Rule
 from custodian.policy.vocabulary import FIELDS, KINDS
@@ -73,11 +73,12 @@ def test_fields_the_rules_cannot_tell_apart_share_one_question():
         "requested": ["loans.titles"],
     }
     attrs = request_attributes(profile, request)
-    keys = {tuple(field_parents(law, f, attrs)) for f in ("overdue.status", "holds.count")}
+    keys = {tuple(law.facts.field_parents(f, attrs)) for f in ("overdue.status", "holds.count")}
     assert len(keys) == 1
-    assert tuple(field_parents(law, "loans.titles", attrs)) not in keys
-    assert '{"type":"Fact","id":"instrument.classes:judicial_order"}' in principal_parents(
-        law, attrs, "law_enforcement"
+    assert tuple(law.facts.field_parents("loans.titles", attrs)) not in keys
+    assert (
+        '{"type":"Fact","id":"instrument.classes:judicial_order"}'
+        in law.facts.principal_parents(attrs)
     )
 
 
