@@ -1,0 +1,121 @@
+"""The release and what follows it: the package, staff time and the invoice, counsel's review."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja.responses import Status
+
+from custodian.api.disclosure._common import (
+    _case,
+    _case_out,
+    _release_out,
+    router,
+)
+from custodian.api.disclosure.schemas import (
+    ERRORS,
+    CaseOut,
+    CostIn,
+    CounselIn,
+    ReleaseIn,
+    ReleaseOut,
+)
+from custodian.disclosure import services
+
+
+@router.post(
+    "/cases/{ref}/releases",
+    response={201: ReleaseOut, **ERRORS},
+    summary="Produce the disclosure package",
+    operation_id="custodian_api_disclosure_add_release",
+)
+def add_release(request: HttpRequest, ref: UUID, payload: ReleaseIn):
+    case = _case(request, ref, "disclosure.release")
+    rel = services.release(
+        user=request.user,
+        case=case,
+        handed_to=payload.handed_to,
+        fields=list(payload.fields) if payload.fields else None,
+        date_from=payload.date_from,
+        date_to=payload.date_to,
+    )
+    return Status(201, _release_out(rel))
+
+
+@router.get(
+    "/cases/{ref}/releases/{release_ref}",
+    response={200: dict, **ERRORS},
+    summary="The JSON disclosure package",
+    operation_id="custodian_api_disclosure_get_package",
+)
+def get_package(request: HttpRequest, ref: UUID, release_ref: UUID):
+    case = _case(request, ref, "disclosure.package")
+    rel = case.releases.filter(ref=release_ref).first()
+    if rel is None:
+        raise services.NotFound("No such package.")
+    rel.json.open("rb")
+    try:
+        return json.loads(rel.json.read())
+    finally:
+        rel.json.close()
+
+
+@router.post(
+    "/cases/{ref}/costs",
+    response={201: dict, **ERRORS},
+    summary="Record staff time (requester pays)",
+    operation_id="custodian_api_disclosure_add_cost",
+)
+def add_cost(request: HttpRequest, ref: UUID, payload: CostIn):
+    case = _case(request, ref, "disclosure.cost")
+    c = services.add_cost(
+        user=request.user,
+        case=case,
+        description=payload.description,
+        staff_minutes=payload.staff_minutes,
+        hourly_rate_cents=payload.hourly_rate_cents,
+    )
+    return Status(
+        201,
+        {
+            "description": c.description,
+            "staff_minutes": c.staff_minutes,
+            "hourly_rate_cents": c.hourly_rate_cents,
+            "amount_cents": c.amount_cents,
+        },
+    )
+
+
+@router.get(
+    "/cases/{ref}/invoice",
+    response={200: dict, **ERRORS},
+    summary="The invoice for the requester",
+    operation_id="custodian_api_disclosure_get_invoice",
+)
+def get_invoice(request: HttpRequest, ref: UUID):
+    case = _case(request, ref, "disclosure.invoice")
+    if not case.cost_recovery:
+        raise services.NotFound("No invoice: the requester does not bear costs in this case.")
+    inv = services.invoice(case)
+    inv["lines"] = [{**line, "at": line["at"].isoformat()} for line in inv["lines"]]
+    return inv
+
+
+@router.post(
+    "/cases/{ref}/counsel-review",
+    response={201: CaseOut, **ERRORS},
+    summary="Record counsel's review of an emergency release",
+    operation_id="custodian_api_disclosure_add_counsel_review",
+)
+def add_counsel_review(request: HttpRequest, ref: UUID, payload: CounselIn):
+    case = _case(request, ref, "disclosure.counsel_review")
+    services.record_counsel_review(
+        user=request.user,
+        case=case,
+        counsel_name=payload.counsel_name,
+        conclusion=payload.conclusion,
+    )
+    case.refresh_from_db()
+    return Status(201, _case_out(case))

@@ -1,0 +1,56 @@
+"""The legal review and the Director's written decision."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja.responses import Status
+
+from custodian.api.disclosure._common import (
+    _case,
+    _case_out,
+    router,
+)
+from custodian.api.disclosure.schemas import ERRORS, CaseOut, ReviewIn, WrittenDecisionIn
+from custodian.disclosure import services
+
+
+@router.post(
+    "/cases/{ref}/reviews",
+    response={201: CaseOut, **ERRORS},
+    summary="Record the legal review",
+    operation_id="custodian_api_disclosure_add_review",
+)
+def add_review(request: HttpRequest, ref: UUID, payload: ReviewIn):
+    case = _case(request, ref, "disclosure.review")
+    services.review(
+        user=request.user,
+        case=case,
+        instrument_valid=payload.instrument_valid,
+        counsel_consulted=payload.counsel_consulted,
+        board_consulted=payload.board_consulted,
+        emergency_confirmed=payload.emergency_confirmed,
+        notes=payload.notes,
+    )
+    case.refresh_from_db()
+    return Status(201, _case_out(case))
+
+
+@router.post(
+    "/cases/{ref}/written-decisions",
+    response={201: CaseOut, **ERRORS},
+    summary="Record the director's written decision",
+    operation_id="custodian_api_disclosure_add_written_decision",
+)
+def add_written_decision(request: HttpRequest, ref: UUID, payload: WrittenDecisionIn):
+    case = _case(request, ref, "disclosure.written_decision")
+    services.write_decision(
+        user=request.user,
+        case=case,
+        disclose=payload.disclose,
+        text=payload.text,
+        basis=payload.basis,
+    )
+    case.refresh_from_db()
+    return Status(201, _case_out(case))

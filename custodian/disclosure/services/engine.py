@@ -1,0 +1,70 @@
+"""The policy engine's question for a stored request, and how its answer is read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from custodian.disclosure import gateways, vocab
+from custodian.disclosure.models import DisclosureRequest
+from custodian.disclosure.services._common import DisclosureError
+
+
+def contract_request(req: DisclosureRequest, review: dict | None = None) -> dict:
+    """The engine's question (shared/contract/request.schema.json) for a stored request."""
+    requester: dict[str, Any] = {"kind": req.requester_kind}
+    if req.financially_responsible:
+        requester["financially_responsible"] = True
+    instrument = None
+    if req.instrument_type:
+        instrument = {
+            "type": req.instrument_type,
+            "court": req.instrument_court or None,
+            "scope": list(req.instrument_scope),
+            "nondisclosure": bool(req.nondisclosure),
+        }
+        if req.instrument_signed_by:
+            instrument["signed_by"] = req.instrument_signed_by
+    return {
+        "profile": req.profile,
+        "requester": requester,
+        "channel": req.channel,
+        "evidence": list(req.evidence),
+        "patron": {"age": req.patron_age} if req.patron_age is not None else {},
+        "purpose": req.purpose or None,
+        "instrument": instrument,
+        "review": review,
+        "requested": list(req.requested),
+    }
+
+
+def _decide(request: dict) -> dict:
+    try:
+        return gateways.decide(request)
+    except gateways.request_error_types() as exc:
+        raise DisclosureError(f"The policy engine could not decide this request: {exc}") from exc
+
+
+def _clauses(decision: dict) -> list[str]:
+    return [c.get("clause", "") for c in decision.get("citations", []) if c.get("clause")]
+
+
+def _citation_text(decision: dict, obligation: str) -> tuple[str, str]:
+    """The clause to read aloud for one obligation, where the decision says which."""
+    mapping = decision.get("obligation_clauses") or decision.get("obligation_citations") or {}
+    cites = decision.get("citations", [])
+    wanted = mapping.get(obligation) if isinstance(mapping, dict) else None
+    if isinstance(wanted, list):
+        wanted = wanted[0] if wanted else None
+    for c in cites:
+        if wanted and c.get("clause") == wanted:
+            return c.get("clause", ""), c.get("text", "")
+        if obligation in (c.get("obligations") or []):
+            return c.get("clause", ""), c.get("text", "")
+    by_clause = {c.get("clause"): c for c in cites}
+    for hint in vocab.OBLIGATION_CLAUSE_HINTS.get(obligation, []):
+        if hint in by_clause:
+            return hint, by_clause[hint].get("text", "")
+    real = [c for c in cites if not str(c.get("clause", "")).startswith("contract.")]
+    if len(real) == 1:
+        return real[0].get("clause", ""), real[0].get("text", "")
+    return "", ""
