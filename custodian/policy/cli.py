@@ -80,7 +80,9 @@ def _decide_lines(engine, stream) -> None:
             out = answered.get(line)
             if out is None:
                 request = json.loads(line)
-                out = json.dumps(engine.decide(request), ensure_ascii=False) + "\n"
+                # The lines are the cache here; the engine's own would only add its key.
+                out = json.dumps(engine.decide(request, cached=False), ensure_ascii=False)
+                out += "\n"
                 if len(answered) < 65536:
                     answered[line] = out
             write(out)

@@ -220,10 +220,13 @@ class Engine:
             known = ", ".join(sorted(self.profiles))
             raise RequestError(f"unknown profile {name!r} (known: {known})") from None
 
-    def decide(self, request: dict) -> dict:
-        """The decision for one request (see shared/contract); RequestError if malformed."""
+    def decide(self, request: dict, *, cached: bool = True) -> dict:
+        """The decision for one request (see shared/contract); RequestError if malformed.
+
+        cached=False skips the LRU (a caller with its own cache, like `decide --jsonl`).
+        """
         key = None
-        if self.cache_size:
+        if self.cache_size and cached:
             try:
                 key = json.dumps(request, sort_keys=True, separators=(",", ":"))
             except (TypeError, ValueError):
