@@ -8,23 +8,24 @@ string: body k+1 begins with the hash of body k. Only when a range fails does a 
 row-by-row pass run to name the first bad entry and say why.
 """
 
-import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from operator import itemgetter, methodcaller
+from multiprocessing.connection import wait
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from custodian.audit import canonical, keys, merkle
+from custodian.audit import canonical, keys, merkle, ranges
+from custodian.audit.ranges import fast_range as _fast_range
 
 CHUNK = 2048  # entries per round trip: amortises it, and small enough that the memory
 # for one range is reused by the next (fresh pages cost a page fault each, which dominates)
 
-_sha256 = hashlib.sha256
-_digest = methodcaller("digest")
-_prev_of = itemgetter(slice(1 + canonical.PREV_SLICE.start, 1 + canonical.PREV_SLICE.stop))
+# `workers=0` (auto) verifies in parallel only when the log is at least this long: below it,
+# starting the worker interpreters (~50 ms each) costs more than it saves.
+AUTO_PARALLEL_FROM = 200_000
 
 _SQL = {
     "sqlite": {
@@ -37,10 +38,7 @@ _SQL = {
         "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
         # A rowid range scan feeds group_concat in seq order. No count/min/max: seq is the
         # primary key, so stop - start bodies in (start, stop] are exactly those seqs.
-        "chunk": (
-            "SELECT CAST(group_concat(body, x'1e00') AS BLOB)"
-            " FROM audit_auditentry WHERE seq > ? AND seq <= ?"
-        ),
+        "chunk": ranges.CHUNK_SQL["sqlite"],
         "rows": "SELECT seq, body FROM audit_auditentry WHERE seq > ? AND seq <= ? ORDER BY seq",
     },
     "postgresql": {
@@ -51,10 +49,7 @@ _SQL = {
             " FROM audit_auditcheckpoint ORDER BY tree_size"
         ),
         "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
-        "chunk": (
-            "SELECT string_agg(convert_to(body, 'UTF8'), decode('1e00', 'hex') ORDER BY seq)"
-            " FROM audit_auditentry WHERE seq > %s AND seq <= %s"
-        ),
+        "chunk": ranges.CHUNK_SQL["postgresql"],
         "rows": "SELECT seq, body FROM audit_auditentry WHERE seq > %s AND seq <= %s ORDER BY seq",
     },
 }
@@ -68,6 +63,7 @@ class VerifyResult:
     reason: str
     checkpoint: int | None = None  # tree size of the newest checkpoint that held
     seconds: float = 0.0
+    workers: int = 1  # processes that hashed the log (1: this one, sequentially)
 
     @property
     def rate(self) -> float:
@@ -224,33 +220,222 @@ def verify_log(
     chunk_size: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
     all_signatures: bool = False,
+    workers: int = 1,
 ) -> VerifyResult:
     """Check the whole log. `progress(done, total)` is called after every chunk;
-    `all_signatures` checks every checkpoint's signature, not only those relied on."""
+    `all_signatures` checks every checkpoint's signature, not only those relied on.
+
+    `workers` > 1 hashes the log in that many worker processes, all reading the same
+    snapshot as this one (0: one per core, up to 4, for logs of AUTO_PARALLEL_FROM entries
+    or more). Inside a transaction, on an in-memory database, or if the workers cannot
+    start, verification is sequential. The result is the same either way: if the workers
+    find any fault, the log is walked again sequentially to name the first bad entry.
+    """
     began = time.perf_counter()
     connection = connections[using]
     sql = _SQL[connection.vendor]
     trusted = keys.trusted_public_keys()
-    with _snapshot(using) as cursor:
-        cursor.execute(sql["head"])
-        head = cursor.fetchone()
-        cursor.execute(sql["checkpoints"])
-        good, cp_bad = _check_checkpoints(cursor.fetchall(), trusted, all_signatures)
-        cursor.execute(sql["bounds"])
-        low, high = cursor.fetchone()
-        try:
-            count, latest = _walk(
-                cursor, sql, head, good, trusted, low, high or 0, chunk_size, progress
-            )
-        except _Bad as bad:
-            first = min((bad, cp_bad) if cp_bad else (bad,), key=lambda b: b.seq)
-            return VerifyResult(
-                False, _count(low, high), first.seq, first.reason, None, time.perf_counter() - began
-            )
+    pool = _Pool.start(connection, workers)
+    try:
+        with _snapshot(using) as cursor:
+            cursor.execute(sql["head"])
+            head = cursor.fetchone()
+            cursor.execute(sql["checkpoints"])
+            good, cp_bad = _check_checkpoints(cursor.fetchall(), trusted, all_signatures)
+            cursor.execute(sql["bounds"])
+            low, high = cursor.fetchone()
+            walked = None
+            if pool:
+                walked = _walk_parallel(
+                    pool, cursor, head, good, trusted, low, high or 0, chunk_size, progress
+                )
+            try:
+                count, latest = walked or _walk(
+                    cursor, sql, head, good, trusted, low, high or 0, chunk_size, progress
+                )
+            except _Bad as bad:
+                first = min((bad, cp_bad) if cp_bad else (bad,), key=lambda b: b.seq)
+                return VerifyResult(
+                    False,
+                    _count(low, high),
+                    first.seq,
+                    first.reason,
+                    None,
+                    time.perf_counter() - began,
+                )
+    finally:
+        if pool:
+            pool.stop()
     seconds = time.perf_counter() - began
+    n = len(pool.workers) if walked else 1
     if cp_bad:
-        return VerifyResult(False, count, cp_bad.seq, cp_bad.reason, latest, seconds)
-    return VerifyResult(True, count, None, "chain intact", latest, seconds)
+        return VerifyResult(False, count, cp_bad.seq, cp_bad.reason, latest, seconds, n)
+    return VerifyResult(True, count, None, "chain intact", latest, seconds, n)
+
+
+class _Pool:
+    """Worker processes for one parallel verification, and the snapshot they share.
+
+    On SQLite there is no way to hand a snapshot to another connection, so the pool makes
+    sure there is nothing to hand: it takes the write lock (BEGIN IMMEDIATE on a connection
+    of its own) before this process's snapshot starts, and gives it back once every worker
+    has started reading. Appends wait for those few milliseconds, not for the whole run.
+    On PostgreSQL the workers import this transaction's exported snapshot.
+    """
+
+    def __init__(self, vendor: str, params: dict, workers: list):
+        self.vendor = vendor
+        self.params = params
+        self.workers = workers  # (process, outbox, inbox)
+        self.lock = None
+
+    @classmethod
+    def start(cls, connection, workers: int) -> "_Pool | None":
+        if workers == 0:
+            workers = _auto_workers(connection)
+        if workers <= 1 or connection.in_atomic_block:
+            return None
+        params = ranges.connection_params(connection.vendor, connection.settings_dict)
+        if params is None:
+            return None
+        pool = cls(connection.vendor, params, [])
+        try:
+            for _ in range(workers):
+                pool.workers.append(ranges.spawn_worker())
+            for _, outbox, _ in pool.workers:
+                outbox.send((pool.vendor, pool.params))
+            if not all(_receive(inbox, 30) == ("up",) for _, _, inbox in pool.workers):
+                raise OSError("a verification worker did not start")
+            if pool.vendor == "sqlite":
+                pool.lock = ranges.connect("sqlite", params)
+                pool.lock.execute("BEGIN IMMEDIATE")
+        except Exception:
+            pool.stop()
+            return None
+        return pool
+
+    def release(self) -> None:
+        if self.lock is not None:
+            with suppress(Exception):
+                self.lock.execute("ROLLBACK")
+            self.lock.close()
+            self.lock = None
+
+    def stop(self) -> None:
+        self.release()
+        for _, outbox, inbox in self.workers:
+            with suppress(Exception):
+                outbox.send(None)
+            outbox.close()
+            inbox.close()
+        for proc, _, _ in self.workers:
+            try:
+                proc.wait(5)
+            except Exception:
+                proc.kill()
+                proc.wait()
+
+
+def _auto_workers(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(seq) FROM audit_auditentry")
+        (high,) = cursor.fetchone()
+    if (high or 0) < AUTO_PARALLEL_FROM:
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+def _receive(inbox, timeout: float | None = None):
+    """The next message, or ("error", ...) if the worker died or said nothing in time."""
+    try:
+        if timeout is not None and not inbox.poll(timeout):
+            return ("error", "timed out")
+        return inbox.recv()
+    except (EOFError, OSError) as exc:
+        return ("error", repr(exc))
+
+
+def _walk_parallel(
+    pool, cursor, head, good, trusted, low, high, chunk_size, progress
+) -> tuple[int, int | None] | None:
+    """`_walk` with the hashing spread over the pool's workers: (entries, checkpoint size)
+    if the log is sound, None if anything is off (the caller then walks it sequentially)."""
+    try:
+        if pool.vendor == "postgresql":
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        else:
+            snapshot = None
+        if head is None:
+            head = (0, canonical.GENESIS_HASH, "")
+        if low is not None and low < 1:
+            return None
+        pinned = {cp.tree_size: i for i, cp in enumerate(good)}
+        latest = good[-1] if good else None
+        base = good[-2] if len(good) > 1 else None
+        frontier = merkle.frontier_from_text(base.frontier) if base else []
+        tree = base.tree_size if base else 0
+        # Contiguous stretches on chunk boundaries, one per worker (some empty if short).
+        chunks = -(-high // chunk_size)
+        n = len(pool.workers)
+        cuts = [min(high, (chunks * i // n) * chunk_size) for i in range(n)] + [high]
+        active = []
+        for k, (_, outbox, inbox) in enumerate(pool.workers):
+            lo, hi = cuts[k], cuts[k + 1]
+            if lo < hi:
+                outbox.send((snapshot, lo, hi, chunk_size, list(pinned), tree))
+                active.append((k, inbox, hi - lo))
+            else:
+                outbox.send(None)
+        try:
+            if not all(_receive(inbox, 30) == ("ready",) for _, inbox, _ in active):
+                return None
+        finally:
+            pool.release()  # every worker now reads the same state as this process
+        results = _collect(active, high, progress)
+        if results is None:
+            return None
+        last = canonical.GENESIS_HASH.encode()
+        found: dict[int, bytes] = {}
+        tails = []
+        for k, _, _ in active:
+            _, first, end, pins, tail = results[k]
+            if first != last:
+                return None
+            last = end
+            found.update(pins)
+            tails.append(tail)
+        for size in sorted(pinned):
+            if size <= high:
+                _check_pinned(good, pinned[size], found[size], trusted)
+        if high > tree:
+            _grow(frontier, tree, tree, high, b"".join(tails), latest, good)
+        return _finish(high, head, last.decode(), frontier, latest)
+    except (_Bad, OSError, KeyError, ValueError):
+        return None
+
+
+def _collect(active, high, progress) -> dict | None:
+    """Each active worker's ("ok", ...) result by index, or None at the first fault."""
+    results: dict[int, tuple] = {}
+    done = dict.fromkeys((k for k, _, _ in active), 0)
+    size = {k: n for k, _, n in active}
+    waiting = {inbox: k for k, inbox, _ in active}
+    while waiting:
+        for inbox in wait(list(waiting)):
+            k = waiting[inbox]
+            message = _receive(inbox)
+            if message[0] == "progress":
+                done[k] = message[1]
+            elif message[0] == "ok":
+                results[k] = message
+                done[k] = size[k]
+                del waiting[inbox]
+            else:  # "bad" or "error": the sequential walk names the fault
+                return None
+            if progress:
+                progress(sum(done.values()), high)
+    return results
 
 
 def _count(low, high) -> int:
@@ -295,24 +480,6 @@ def _walk(
     finally:
         reader.close()
     return _finish(high, head, last.decode(), frontier, latest)
-
-
-def _fast_range(start: int, stop: int, row: tuple, last: bytes) -> bytes | None:
-    """The joined leaf digests of (start, stop] if every link in it holds, else None."""
-    (blob,) = row
-    if blob is None:
-        return None
-    parts = blob.split(b"\x1e")
-    # A missing row, a NULL body or a stray 0x1E changes the count or breaks a link below;
-    # either way the slow path then says which.
-    if len(parts) != stop - start:
-        return None
-    parts[0] = b"\x00" + parts[0]
-    digests = b"".join(map(_digest, map(_sha256, parts)))
-    hexes = digests.hex().encode()
-    if b"".join(map(_prev_of, parts)) != last + hexes[:-64]:
-        return None
-    return digests
 
 
 def _check_pinned(good: list[_Checkpoint], i: int, computed: bytes, trusted) -> None:

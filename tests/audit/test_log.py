@@ -141,6 +141,35 @@ def test_empty_log_verifies():
     assert services.checkpoint() is None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_parallel_verification_agrees_and_lets_appends_through(settings):
+    settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY = 4
+    h.append(23)
+    seen = []
+    result = services.verify_log(chunk_size=2, workers=3, progress=lambda d, t: seen.append(d))
+    assert result.ok and result.count == 23 and result.checkpoint == 20
+    assert result.workers == 3 and seen[-1] == 23
+    # More workers than chunks: the spare ones get nothing to do.
+    assert services.verify_log(chunk_size=1000, workers=3).ok
+    # The write lock taken while the workers join the snapshot has been given back.
+    h.append(1)
+    one, two = (services.verify_log(chunk_size=5, workers=w) for w in (1, 2))
+    assert (one.ok, one.count, one.checkpoint, one.workers) == (True, 24, 24, 1)
+    assert (two.ok, two.count, two.checkpoint, two.workers) == (True, 24, 24, 2)
+    assert services.verify_log(workers=2).count == 24
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_verification_sees_the_callers_snapshot_or_none():
+    h.append(5)
+    with transaction.atomic():
+        h.append(1)  # uncommitted: other processes cannot see it, so no workers here
+        result = services.verify_log(workers=2)
+        assert result.ok and result.count == 6 and result.workers == 1
+    # `workers=0` (auto) stays sequential for a short log.
+    assert services.verify_log(workers=0).workers == 1
+
+
 @pytest.mark.parametrize("n", [*range(0, 20), 31, 32, 33, 100])
 def test_frontier_root_matches_rfc6962(n):
     leaves = [hashlib.sha256(bytes([i % 256, i // 256])).digest() for i in range(n)]
@@ -216,6 +245,8 @@ def test_cli_verify_reports_count_and_first_bad_entry():
     runner = CliRunner()
     ok = runner.invoke(app, ["audit", "verify", "--quiet"])
     assert ok.exit_code == 0, ok.output
+    par = runner.invoke(app, ["audit", "verify", "--quiet", "--workers", "2"])
+    assert par.exit_code == 0 and "hashed by 2 worker processes" in par.output, par.output
     assert "entries: 7" in ok.output and "chain intact" in ok.output
     cp = runner.invoke(app, ["audit", "checkpoint"])
     assert cp.exit_code == 0 and "tree_size 7" in cp.output

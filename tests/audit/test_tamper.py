@@ -21,21 +21,34 @@ def log(settings):
     h.disable_triggers()
 
 
-@pytest.fixture(params=[3, 1000], ids=["small-chunks", "one-chunk"])
+@pytest.fixture(
+    params=[
+        pytest.param({"chunk_size": 3}, id="small-chunks"),
+        pytest.param({"chunk_size": 1000}, id="one-chunk"),
+        # Two worker processes, each with its own connection: they see committed rows only.
+        pytest.param(
+            {"chunk_size": 3, "workers": 2},
+            id="parallel",
+            marks=pytest.mark.django_db(transaction=True),
+        ),
+    ]
+)
 def chunk(request):
+    """verify_log's keyword arguments for each way of walking the log."""
     return request.param
 
 
 def bad(chunk):
-    result = services.verify_log(chunk_size=chunk)
+    result = services.verify_log(**chunk)
     assert not result.ok
     return result
 
 
 def test_intact_log_verifies(chunk):
-    result = services.verify_log(chunk_size=chunk)
+    result = services.verify_log(**chunk)
     assert result.ok and result.count == N and result.first_bad is None
     assert result.checkpoint == 10
+    assert result.workers == chunk.get("workers", 1)
 
 
 @pytest.mark.parametrize("seq", [1, 4, 7, 11])
@@ -175,7 +188,7 @@ def test_what_it_cannot_see_rewrites_after_the_last_checkpoint(chunk):
     text = h.body(11).replace('"library_business"', '"law_enforcement"')
     h.sql("UPDATE audit_auditentry SET body = %s WHERE seq = 11", [text])
     h.rechain_from(12, N)
-    assert services.verify_log(chunk_size=chunk).ok
+    assert services.verify_log(**chunk).ok
 
 
 def _flip_signature(tree_size):
@@ -193,8 +206,8 @@ def test_older_checkpoint_signatures_are_checked_on_request(chunk):
     # nothing rests on its signature.
     services.checkpoint()
     _flip_signature(5)
-    assert services.verify_log(chunk_size=chunk).ok
-    result = services.verify_log(chunk_size=chunk, all_signatures=True)
+    assert services.verify_log(**chunk).ok
+    result = services.verify_log(**chunk, all_signatures=True)
     assert not result.ok and result.first_bad == 1 and "signature" in result.reason
 
 
