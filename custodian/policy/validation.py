@@ -53,11 +53,12 @@ def _validator():
 
 
 def _unique_strings(value, allowed: frozenset) -> bool:
-    return (
-        type(value) is list
-        and all(type(v) is str and v in allowed for v in value)
-        and len(set(value)) == len(value)
-    )
+    if type(value) is not list:
+        return False
+    try:  # `allowed` holds only strings, and only a string equals a string
+        return allowed.issuperset(value) and len(set(value)) == len(value)
+    except TypeError:  # an unhashable member (a list or an object) is no field name
+        return False
 
 
 def _bool_or_absent(obj: dict, key: str) -> bool:
