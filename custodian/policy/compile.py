@@ -2,13 +2,13 @@
 
 Measured with cedarpy 4.12 (see docs/performance.md): Cedar parses every attribute value
 of a request's entities at several microseconds apiece, but an entity's parents at under
-one; and a policy whose action does not match the question costs almost nothing. So at
-load time, for each requester kind, the rules (release and procedure together, in one
-policy set; the action scope keeps them apart) are rewritten:
+one, and it evaluates every policy in a set for every question. So at load time, for
+each requester kind, the rules are rewritten into two policy sets (release, procedure):
 
 - `principal in RequesterKind::"k"` / `RequesterGroup::"g"` is known for the kind and
   becomes true or false; conditions are then simplified, rules that can never hold are
   dropped, and procedure rules that always hold need no question at all;
+- rules that rewrite to the same policy are asked once, and annotations are dropped;
 - each test of the request's data becomes membership of a *fact*, an entity the
   principal (or the field) is given as a parent when the fact is true of the request:
   `principal.review.by == "director"` becomes `principal in Fact::"review.by=director"`,
@@ -19,9 +19,10 @@ policy set; the action scope keeps them apart) are rewritten:
   `resource in Fact::"reveals_titles"`.
 
 The facts are plain data about the request (the value of an attribute, the members of a
-set), computed in Python by `principal_parents` and `field_parents`; the rules stay in
-Cedar. A test this rewriting does not recognise is left as it is, and the attributes it
-reads are sent as attributes, so any profile still works, only more slowly.
+set), computed in Python by `Facts` (which also puts fields with the same facts in one
+class, asked about once); the rules stay in Cedar. A test this rewriting does not
+recognise is left as it is, and the attributes it reads are sent as attributes, so any
+profile still works, only more slowly.
 tests/policy/test_pruning.py checks the compiled rules decide as the whole set does.
 """
 
