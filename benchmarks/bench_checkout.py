@@ -10,8 +10,8 @@ folder, it measures:
           the same Django connection with the same settings;
 
 and prints both rates and their ratio (target: door >= 25 % of plain). Each is measured
-with SQLite's `synchronous` at the project's setting (NORMAL under WAL) and at FULL, where
-every COMMIT waits for fsync, i.e. each commit is durable against power loss.
+with SQLite's `synchronous` at the project's setting, FULL, where every COMMIT waits for
+fsync (each commit is durable against power loss), and, for reference, at NORMAL.
 
     .venv/bin/python benchmarks/bench_checkout.py [--checkouts 2000] [--plain 5000]
 """
@@ -147,7 +147,7 @@ def main() -> None:
         _prepare(data_dir)
         from custodian import door
 
-        modes = ("NORMAL", "FULL")
+        modes = ("FULL", "NORMAL")
         warmup = 50
         total_items = warmup + args.checkouts * len(modes)
         clerk, refs, barcodes = _library(total_items, args.patrons)
