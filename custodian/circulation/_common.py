@@ -41,6 +41,11 @@ def lock[M: models.Model](model: type[M], pk) -> M:
 def ensure_good_standing(patron: Patron, today: dt.date) -> None:
     """Refuse patrons whose card may not be used. Reads the stored status, not a stale copy."""
     status, expires_on = Patron.objects.filter(pk=patron.pk).values_list("status", "expires_on")[0]
+    check_standing(status, expires_on, today)
+
+
+def check_standing(status: str, expires_on: dt.date, today: dt.date) -> None:
+    """Refuse a card in this standing: `status` and `expires_on` as read in this transaction."""
     if status == Patron.Status.BLOCKED:
         raise PatronBlocked()
     if status == Patron.Status.CARD_LOST:

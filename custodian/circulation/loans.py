@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.transaction import TransactionManagementError
 
 from custodian.circulation._common import (
     CENT,
+    check_standing,
     ensure_good_standing,
     local_day,
     lock,
@@ -70,21 +72,90 @@ def _loan_days(loan_days: int | None) -> int:
     return days
 
 
-def _hold_to_fill(*, item: Item, patron: Patron) -> Hold | None:
-    """Refuse an item that may not go out to this patron; return their hold it would fill."""
+# The hot path of every desk speaks SQL that SQLite (3.35+) and PostgreSQL share, with
+# parameters only: the ORM's query building was most of a check-out's cost.
+_OPEN_HOLDS = (
+    "SELECT id, patron_id, status FROM records_hold"
+    " WHERE item_id = %s AND (status = %s OR (patron_id = %s AND status = %s))"
+)
+_LOCK_ITEM_STATUS = "SELECT status FROM records_item WHERE id = %s FOR UPDATE"
+# Loan.item is one-to-one: on a conflict the database inserts nothing and returns no row.
+_INSERT_LOAN = (
+    "INSERT INTO records_loan (item_id, patron_id, branch_id, checked_out_at, due_on, renewals)"
+    " VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (item_id) DO NOTHING RETURNING id"
+)
+_SET_ITEM_STATUS = "UPDATE records_item SET status = %s WHERE id = %s"
+_SET_HOLD_STATUS = "UPDATE records_hold SET status = %s WHERE id = %s"
+
+
+def _hold_to_fill(*, item: Item, patron: Patron) -> int | None:
+    """Refuse an item that may not go out to this patron; return the id of their hold it
+    would fill. One query: the item's ready hold (one per item) and this patron's open hold
+    on it (one per patron and item), both enforced by unique constraints."""
     if item.status in (Item.Status.LOST, Item.Status.WITHDRAWN):
         raise ItemNotAvailable(
             f"This item is marked {Item.Status(item.status).label.lower()} and cannot be checked out."
         )
     if item.status == Item.Status.ON_LOAN:
         raise ItemAlreadyOnLoan()
-    if item.status == Item.Status.ON_HOLD_SHELF:
-        ready = Hold.objects.filter(item_id=item.pk, status=Hold.Status.READY).first()
-        if ready is not None and ready.patron_id != patron.pk:
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_HOLDS, [item.pk, Hold.Status.READY, patron.pk, Hold.Status.WAITING])
+        holds = cursor.fetchall()
+    ready = next(((pk, owner) for pk, owner, status in holds if status == Hold.Status.READY), None)
+    if item.status == Item.Status.ON_HOLD_SHELF and ready is not None:
+        if ready[1] != patron.pk:
             raise ItemOnHoldForAnother()
-        if ready is not None:
-            return ready
-    return Hold.objects.filter(item_id=item.pk, patron_id=patron.pk, status__in=OPEN).first()
+        return ready[0]
+    return next((pk for pk, owner, status in holds if owner == patron.pk), None)
+
+
+def _lend(
+    *,
+    item: Item,
+    patron: Patron,
+    branch: Branch,
+    now: dt.datetime,
+    due_on: dt.date,
+    hold_id: int | None,
+) -> Loan:
+    """Insert the loan and mark the item (and the hold it fills). The caller holds the write
+    lock on the item (its row lock, or SQLite's database lock) and has checked everything.
+
+    The unique Loan.item, not this code, is the final word on "one current loan per item":
+    the row lock makes the loser wait and then see the item on loan; the conflict clause
+    catches the case the lock cannot (no row locks, or a Loan written without updating the
+    item's status), without a savepoint.
+    """
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_LOAN,
+            [
+                item.pk,
+                patron.pk,
+                branch.pk,
+                ops.adapt_datetimefield_value(now),
+                ops.adapt_datefield_value(due_on),
+            ],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise ItemAlreadyOnLoan()
+        cursor.execute(_SET_ITEM_STATUS, [Item.Status.ON_LOAN, item.pk])
+        if hold_id is not None:
+            cursor.execute(_SET_HOLD_STATUS, [Hold.Status.FILLED, hold_id])
+    loan = Loan(
+        id=row[0],
+        item=item,
+        patron=patron,
+        branch=branch,
+        checked_out_at=now,
+        due_on=due_on,
+        renewals=0,
+    )
+    loan._state.adding = False
+    loan._state.db = connection.alias
+    return loan
 
 
 def check_out(
@@ -101,27 +172,53 @@ def check_out(
     with transaction.atomic():
         current = lock(Item, item.pk)
         ensure_good_standing(patron, today)
-        hold = _hold_to_fill(item=current, patron=patron)
-        # Loan.item is one-to-one: the database, not this code, is the final word on "one
-        # current loan per item". The row lock above makes the loser wait and then see the
-        # item on loan; the savepoint catches the case the lock cannot (no row locks, or
-        # a Loan written without updating the item's status).
-        try:
-            with transaction.atomic():
-                loan = Loan.objects.create(
-                    item=current,
-                    patron=patron,
-                    branch=branch,
-                    checked_out_at=now,
-                    due_on=today + dt.timedelta(days=days),
-                )
-        except IntegrityError:
-            if Loan.objects.filter(item_id=item.pk).exists():
-                raise ItemAlreadyOnLoan() from None
-            raise
-        Item.objects.filter(pk=item.pk).update(status=Item.Status.ON_LOAN)
-        if hold is not None:
-            Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FILLED)
+        hold_id = _hold_to_fill(item=current, patron=patron)
+        loan = _lend(
+            item=current,
+            patron=patron,
+            branch=branch,
+            now=now,
+            due_on=today + dt.timedelta(days=days),
+            hold_id=hold_id,
+        )
+    item.status = Item.Status.ON_LOAN
+    return loan
+
+
+def check_out_fresh(
+    *,
+    patron: Patron,
+    item: Item,
+    branch: Branch,
+    now: dt.datetime | None = None,
+    loan_days: int | None = None,
+) -> Loan:
+    """`check_out` for a caller (the door) that read the patron's `status` and `expires_on`
+    and the item's `status` inside the transaction this joins, so they are not read again.
+
+    On SQLite that transaction began with BEGIN IMMEDIATE and has held the write lock since:
+    nothing can have changed. With row locks (PostgreSQL) the item's status is re-read under
+    its lock, as `check_out` does. The rules, messages and result are `check_out`'s.
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("check_out_fresh joins the transaction that read its rows")
+    now = resolve_now(now)
+    today = local_day(now)
+    days = _loan_days(loan_days)
+    check_standing(patron.status, patron.expires_on, today)
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_ITEM_STATUS, [item.pk])
+            (item.status,) = cursor.fetchone()
+    hold_id = _hold_to_fill(item=item, patron=patron)
+    loan = _lend(
+        item=item,
+        patron=patron,
+        branch=branch,
+        now=now,
+        due_on=today + dt.timedelta(days=days),
+        hold_id=hold_id,
+    )
     item.status = Item.Status.ON_LOAN
     return loan
 
