@@ -201,33 +201,3 @@ SONOMA_OFFICER_STEPS = [
         "information or circumstances supported the decision.",
     ),
 ]
-
-
-# Which clause of a seed policy to read aloud for each obligation, when the decision cites
-# several: the first of these that the decision actually cites is used.
-OBLIGATION_CLAUSE_HINTS = {
-    "explain_policy": ["III.C.1"],
-    "notify_director": ["III.C.2", "III.C.2.a", "6", "VIII ¶2", "6"],
-    "record_officer_credentials": ["III.C.2.a"],
-    "record_purpose": ["III.C.2.a"],
-    "copy_documents": ["III.C.2.b"],
-    "state_no_voluntary_consent": ["III.C.2.c"],
-    "limit_to_face_of_order": ["III.C.2.d.i"],
-    "consult_director_before_release": ["III.C.2.d.i"],
-    "nondisclosure": ["III.C.2.d.i ¶2", "contract.nondisclosure", "5"],
-    "forward_to_director": ["III.C.2.d.ii", "5", "6", "IV.d ¶2"],
-    "ask_response_address": ["III.C.2.d.ii"],
-    "no_participation_in_custody": ["III.C.2.e"],
-    "document_officer_actions": ["III.C.2.g"],
-    "incident_report": ["III.C.2.h"],
-    "document_decision_basis": ["III.C.2.i", "7"],
-    "request_written_request": ["IV.d ¶2"],
-    "consult_counsel": ["III.C.2.i", "IV.d ¶2", "6", "7", "5"],
-    "consult_board": ["VIII ¶2", "7", "5"],
-    "written_decision": ["7"],
-    "requester_bears_costs": ["5"],
-    "verify_photo_id": ["3", "4"],
-    "post_hoc_counsel_review": ["6"],
-    "private_location": ["4"],
-    "no_titles_in_message": ["4"],
-}

@@ -290,12 +290,19 @@ class Engine:
         for name, (allowed, cites) in zip(requested, answers, strict=True):
             (release if allowed else withhold).append(name)
             cited.extend(cites)
-        obligations, refer_to = set(), None
+        sources: dict[str, set[str]] = {}  # obligation -> clauses of the rules adding it
+        refer_to = None
         for rule in satisfied:
-            obligations.update(rule.obligations)
+            for obligation in rule.obligations:
+                if obligation in sources:
+                    sources[obligation].add(rule.clause)
+                else:
+                    sources[obligation] = {rule.clause}
             if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
                 refer_to = rule.refer_to
             cited.append(rule)
+        obligations = sorted(sources, key=OBLIGATION_ORDER.__getitem__)
+        rank = profile.clause_rank.__getitem__
         if not withhold:
             # Nothing is left for anyone to decide.
             outcome, refer_to = "release", None
@@ -310,8 +317,10 @@ class Engine:
             "release": release,
             "withhold": withhold,
             "refer_to": refer_to,
-            "obligations": sorted(obligations, key=OBLIGATION_ORDER.__getitem__),
+            "obligations": obligations,
             "citations": _citations(profile, cited),
+            # Beyond the contract: which cited clauses each obligation comes from.
+            "obligation_clauses": {ob: sorted(sources[ob], key=rank) for ob in obligations},
             "explanation": explanation(
                 request=request,
                 outcome=outcome,
@@ -333,6 +342,7 @@ def _copy(decision: dict) -> dict:
     copy = dict(decision)
     for key in ("release", "withhold", "obligations", "citations"):
         copy[key] = list(decision[key])
+    copy["obligation_clauses"] = {ob: list(c) for ob, c in decision["obligation_clauses"].items()}
     return copy
 
 

@@ -33,6 +33,8 @@ def fake_decide(request):
                 outcome = "partial_release"
             else:
                 outcome = "release"
+        cites = list(cites) or [cite("X.1")]
+        obligations = list(dict.fromkeys(obligations))
         return {
             "profile": profile,
             "policy_version": "test",
@@ -40,8 +42,10 @@ def fake_decide(request):
             "release": release,
             "withhold": withhold,
             "refer_to": refer_to if outcome == "refer" else None,
-            "obligations": list(dict.fromkeys(obligations)),
-            "citations": list(cites) or [cite("X.1")],
+            "obligations": obligations,
+            "citations": cites,
+            # As the engine does: the cited clause each obligation comes from.
+            "obligation_clauses": {ob: [cites[0]["clause"]] for ob in obligations},
             "explanation": explanation,
         }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from custodian.disclosure import gateways, vocab
+from custodian.disclosure import gateways
 from custodian.disclosure.models import DisclosureRequest
 from custodian.disclosure.services._common import DisclosureError
 
@@ -49,22 +49,10 @@ def _clauses(decision: dict) -> list[str]:
 
 
 def _citation_text(decision: dict, obligation: str) -> tuple[str, str]:
-    """The clause to read aloud for one obligation, where the decision says which."""
-    mapping = decision.get("obligation_clauses") or decision.get("obligation_citations") or {}
-    cites = decision.get("citations", [])
-    wanted = mapping.get(obligation) if isinstance(mapping, dict) else None
-    if isinstance(wanted, list):
-        wanted = wanted[0] if wanted else None
-    for c in cites:
-        if wanted and c.get("clause") == wanted:
-            return c.get("clause", ""), c.get("text", "")
-        if obligation in (c.get("obligations") or []):
-            return c.get("clause", ""), c.get("text", "")
-    by_clause = {c.get("clause"): c for c in cites}
-    for hint in vocab.OBLIGATION_CLAUSE_HINTS.get(obligation, []):
-        if hint in by_clause:
-            return hint, by_clause[hint].get("text", "")
-    real = [c for c in cites if not str(c.get("clause", "")).startswith("contract.")]
-    if len(real) == 1:
-        return real[0].get("clause", ""), real[0].get("text", "")
+    """(clause, text) to read aloud for one obligation: the first clause the engine names
+    for it in `obligation_clauses` that the decision cites; ("", "") if it names none."""
+    texts = {c.get("clause"): c.get("text", "") for c in decision.get("citations", [])}
+    for clause in (decision.get("obligation_clauses") or {}).get(obligation) or ():
+        if clause in texts:
+            return clause, texts[clause]
     return "", ""
