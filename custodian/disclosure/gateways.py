@@ -35,6 +35,13 @@ def request_error_types() -> tuple[type[BaseException], ...]:
     return (RequestError, ValueError)
 
 
+def officer_steps(profile: str) -> tuple[tuple[str, str, str], ...]:
+    """The profile's checklist for officers' requests, as (code, clause, text); may be empty."""
+    from custodian.policy import get_engine
+
+    return get_engine().profile(profile).officer_steps
+
+
 def profile_name() -> str:
     return settings.CUSTODIAN_PROFILE
 

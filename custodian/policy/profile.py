@@ -88,6 +88,8 @@ class Profile:
     staff_roles: dict[str, tuple[str, ...]]
     retention: dict
     statistics: dict
+    # Steps staff walk through when an officer asks (e.g. Sonoma III.C.2 a-i): (code, clause, text).
+    officer_steps: tuple[tuple[str, str, str], ...]
     clauses: dict[str, Clause]
     rules: dict[str, Rule]
     policies: object = field(repr=False)  # cedarpy.PolicySet: every rule
@@ -283,6 +285,7 @@ def load_profile(folder: Path | str) -> Profile:
         staff_roles=_staff_roles(data, path, text),
         retention=data.get("retention", {}),
         statistics=data.get("statistics", {}),
+        officer_steps=_officer_steps(data, path, text, clauses),
         clauses=clauses,
         rules=rules,
         policies=policies,
@@ -290,6 +293,28 @@ def load_profile(folder: Path | str) -> Profile:
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
     return profile
+
+
+def _officer_steps(data: dict, path: Path, text: str, clauses: dict) -> tuple:
+    """The `[[officer_steps]]` checklist: each step cites a clause of this profile."""
+    steps = []
+    for step in data.get("officer_steps", []):
+        if not isinstance(step, dict) or not all(
+            isinstance(step.get(k), str) and step.get(k) for k in ("code", "clause", "text")
+        ):
+            raise ProfileError(
+                "each [[officer_steps]] needs code, clause and text",
+                path=path,
+                line=_line_of(text, "[[officer_steps]]"),
+            )
+        if step["clause"] not in clauses:
+            raise ProfileError(
+                f"officer step {step['code']!r} cites unknown clause {step['clause']!r}",
+                path=path,
+                line=_line_of(text, step["clause"]),
+            )
+        steps.append((step["code"], step["clause"], step["text"]))
+    return tuple(steps)
 
 
 def load_rules(paths: list[Path], clause_ids: set[str]):

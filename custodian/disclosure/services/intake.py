@@ -197,7 +197,7 @@ def _officer_items(req: DisclosureRequest) -> None:
         ),
         "b": "Scan of the document attached to the request." if req.scan else "",
     }
-    for i, (code, clause, label) in enumerate(vocab.SONOMA_OFFICER_STEPS):
+    for i, (code, clause, label) in enumerate(gateways.officer_steps(req.profile)):
         ChecklistItem.objects.get_or_create(
             request=req,
             kind=ChecklistItem.Kind.OFFICER,
@@ -207,7 +207,8 @@ def _officer_items(req: DisclosureRequest) -> None:
 
 
 def uses_officer_checklist(req: DisclosureRequest) -> bool:
-    return req.is_officer and req.profile == "sonoma-county"
+    """Officers' requests get the profile's own officer checklist, where it has one."""
+    return req.is_officer and bool(gateways.officer_steps(req.profile))
 
 
 def _age_through_door(user, patron_ref, now=None) -> int | None:
