@@ -6,7 +6,9 @@ entry, store the new head hash and Merkle frontier. Concurrent appenders therefo
 the head row and can never share a seq or a prev_hash; the primary key on seq backs that up.
 """
 
+import datetime as dt
 import os
+import re
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -48,6 +50,20 @@ def _head(cursor, statement: str) -> tuple[int, str, str]:
     return row
 
 
+_HASH = re.compile(r"[0-9a-f]{64}")
+_DRAFT_LINK = f'["{canonical.GENESIS_HASH}",{canonical.VERSION},1,'
+
+
+def _with_link(draft: str, *, prev_hash: str, seq: int) -> str:
+    """The body `encode_body` gives for (prev_hash, seq), from the validated draft body with
+    (GENESIS_HASH, 1): the link opens the body, and the rest was validated and encoded once."""
+    if not (_HASH.fullmatch(prev_hash) and isinstance(seq, int) and seq >= 1):
+        raise canonical.AuditValueError("the head row holds no valid link")
+    if not draft.startswith(_DRAFT_LINK):
+        raise canonical.AuditValueError("draft body does not start with the genesis link")
+    return f'["{prev_hash}",{canonical.VERSION},{seq},{draft[len(_DRAFT_LINK) :]}'
+
+
 def checkpoint_every() -> int:
     """Entries between automatic checkpoints (0 turns them off)."""
     value = getattr(settings, "CUSTODIAN_AUDIT_CHECKPOINT_EVERY", None)
@@ -69,7 +85,8 @@ def record_access(
     using: str = DEFAULT_DB_ALIAS,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction and return it."""
-    recorded_at = canonical.timestamp(timezone.now())
+    now = timezone.now()
+    recorded_at = canonical.timestamp(now)
     values = dict(
         recorded_at=recorded_at,
         actor=actor,
@@ -82,10 +99,12 @@ def record_access(
         clauses=list(clauses),
     )
     # Validate before taking the lock: a bad call must not hold up the other desks.
-    canonical.encode_body(prev_hash=canonical.GENESIS_HASH, seq=1, **values)
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+    draft = canonical.encode_body(prev_hash=canonical.GENESIS_HASH, seq=1, **values)
+    # No savepoint of its own: inside a caller's transaction a failed append fails that
+    # whole transaction (Django marks it for rollback), so nothing commits without its entry.
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
         seq, prev_hash, frontier_text = _head(cursor, _BUMP_HEAD)
-        body = canonical.encode_body(prev_hash=prev_hash, seq=seq, **values)
+        body = _with_link(draft, prev_hash=prev_hash, seq=seq)
         entry_hash = canonical.entry_hash(body)
         frontier = merkle.frontier_from_text(frontier_text)
         merkle.append(frontier, seq - 1, bytes.fromhex(entry_hash))
@@ -97,7 +116,7 @@ def record_access(
     return AuditEntry.from_db(
         using,
         ["seq", "body", "prev_hash", *values],
-        [seq, body, prev_hash, canonical.parse_timestamp(recorded_at), *list(values.values())[1:]],
+        [seq, body, prev_hash, now.astimezone(dt.UTC), *list(values.values())[1:]],
     )
 
 
