@@ -88,7 +88,7 @@ _SET_ITEM_STATUS = "UPDATE records_item SET status = %s WHERE id = %s"
 _SET_HOLD_STATUS = "UPDATE records_hold SET status = %s WHERE id = %s"
 
 
-def _hold_to_fill(*, item: Item, patron: Patron) -> int | None:
+def _hold_to_fill(*, item: Item, patron: Patron, cursor) -> int | None:
     """Refuse an item that may not go out to this patron; return the id of their hold it
     would fill. One query: the item's ready hold (one per item) and this patron's open hold
     on it (one per patron and item), both enforced by unique constraints."""
@@ -98,9 +98,8 @@ def _hold_to_fill(*, item: Item, patron: Patron) -> int | None:
         )
     if item.status == Item.Status.ON_LOAN:
         raise ItemAlreadyOnLoan()
-    with connection.cursor() as cursor:
-        cursor.execute(_OPEN_HOLDS, [item.pk, Hold.Status.READY, patron.pk, Hold.Status.WAITING])
-        holds = cursor.fetchall()
+    cursor.execute(_OPEN_HOLDS, [item.pk, Hold.Status.READY, patron.pk, Hold.Status.WAITING])
+    holds = cursor.fetchall()
     ready = next(((pk, owner) for pk, owner, status in holds if status == Hold.Status.READY), None)
     if item.status == Item.Status.ON_HOLD_SHELF and ready is not None:
         if ready[1] != patron.pk:
@@ -110,10 +109,11 @@ def _hold_to_fill(*, item: Item, patron: Patron) -> int | None:
 
 
 def _lend(
+    cursor,
     *,
-    item: Item,
-    patron: Patron,
-    branch: Branch,
+    item_id: int,
+    patron_id: int,
+    branch_id: int,
     now: dt.datetime,
     due_on: dt.date,
     hold_id: int | None,
@@ -127,35 +127,26 @@ def _lend(
     item's status), without a savepoint.
     """
     ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_LOAN,
-            [
-                item.pk,
-                patron.pk,
-                branch.pk,
-                ops.adapt_datetimefield_value(now),
-                ops.adapt_datefield_value(due_on),
-            ],
-        )
-        row = cursor.fetchone()
-        if row is None:
-            raise ItemAlreadyOnLoan()
-        cursor.execute(_SET_ITEM_STATUS, [Item.Status.ON_LOAN, item.pk])
-        if hold_id is not None:
-            cursor.execute(_SET_HOLD_STATUS, [Hold.Status.FILLED, hold_id])
-    loan = Loan(
-        id=row[0],
-        item=item,
-        patron=patron,
-        branch=branch,
-        checked_out_at=now,
-        due_on=due_on,
-        renewals=0,
+    cursor.execute(
+        _INSERT_LOAN,
+        [
+            item_id,
+            patron_id,
+            branch_id,
+            ops.adapt_datetimefield_value(now),
+            ops.adapt_datefield_value(due_on),
+        ],
     )
-    loan._state.adding = False
-    loan._state.db = connection.alias
-    return loan
+    row = cursor.fetchone()
+    if row is None:
+        raise ItemAlreadyOnLoan()
+    cursor.execute(_SET_ITEM_STATUS, [Item.Status.ON_LOAN, item_id])
+    if hold_id is not None:
+        cursor.execute(_SET_HOLD_STATUS, [Hold.Status.FILLED, hold_id])
+    # All of Loan's columns, in its field order.
+    return Loan.from_db(
+        connection.alias, None, (row[0], item_id, patron_id, branch_id, now, due_on, 0)
+    )
 
 
 def check_out(
@@ -169,18 +160,20 @@ def check_out(
     now = resolve_now(now)
     today = local_day(now)
     days = _loan_days(loan_days)
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         current = lock(Item, item.pk)
         ensure_good_standing(patron, today)
-        hold_id = _hold_to_fill(item=current, patron=patron)
+        hold_id = _hold_to_fill(item=current, patron=patron, cursor=cursor)
         loan = _lend(
-            item=current,
-            patron=patron,
-            branch=branch,
+            cursor,
+            item_id=current.pk,
+            patron_id=patron.pk,
+            branch_id=branch.pk,
             now=now,
             due_on=today + dt.timedelta(days=days),
             hold_id=hold_id,
         )
+    loan.item, loan.patron, loan.branch = current, patron, branch
     item.status = Item.Status.ON_LOAN
     return loan
 
@@ -189,7 +182,7 @@ def check_out_fresh(
     *,
     patron: Patron,
     item: Item,
-    branch: Branch,
+    branch_id: int,
     now: dt.datetime | None = None,
     loan_days: int | None = None,
 ) -> Loan:
@@ -198,7 +191,8 @@ def check_out_fresh(
 
     On SQLite that transaction began with BEGIN IMMEDIATE and has held the write lock since:
     nothing can have changed. With row locks (PostgreSQL) the item's status is re-read under
-    its lock, as `check_out` does. The rules, messages and result are `check_out`'s.
+    its lock, as `check_out` does. The rules and messages are `check_out`'s; the loan comes
+    back with the related objects' keys only.
     """
     if not connection.in_atomic_block:
         raise TransactionManagementError("check_out_fresh joins the transaction that read its rows")
@@ -206,19 +200,20 @@ def check_out_fresh(
     today = local_day(now)
     days = _loan_days(loan_days)
     check_standing(patron.status, patron.expires_on, today)
-    if connection.features.has_select_for_update:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
             cursor.execute(_LOCK_ITEM_STATUS, [item.pk])
             (item.status,) = cursor.fetchone()
-    hold_id = _hold_to_fill(item=item, patron=patron)
-    loan = _lend(
-        item=item,
-        patron=patron,
-        branch=branch,
-        now=now,
-        due_on=today + dt.timedelta(days=days),
-        hold_id=hold_id,
-    )
+        hold_id = _hold_to_fill(item=item, patron=patron, cursor=cursor)
+        loan = _lend(
+            cursor,
+            item_id=item.pk,
+            patron_id=patron.pk,
+            branch_id=branch_id,
+            now=now,
+            due_on=today + dt.timedelta(days=days),
+            hold_id=hold_id,
+        )
     item.status = Item.Status.ON_LOAN
     return loan
 

@@ -58,46 +58,47 @@ def _item(barcode: str) -> Item:
         raise ItemNotFound() from None
 
 
-# A check-out reads only the columns its rules, audit entry and receipt use, in one short
-# parameterised query each (the ORM's query building cost more than the queries). Columns
-# are listed in the model's field order: `from_db` builds an instance with the rest deferred.
+# A check-out reads the patron and the item in one short parameterised query, only the
+# columns its rules, audit entry and receipt use (building ORM queries cost more than
+# running them). Each side is listed in its model's field order: `from_db` builds an
+# instance with the other fields deferred. No patron: no row; no item: NULLs on its side.
 _CHECK_OUT_PATRON = ("id", "birth_date", "status", "expires_on")
 _CHECK_OUT_ITEM = ("id", "barcode", "title", "branch_id", "status")
-_SELECT_PATRON = "SELECT id, birth_date, status, expires_on FROM records_patron WHERE ref = %s"
-_SELECT_ITEM = "SELECT id, barcode, title, branch_id, status FROM records_item WHERE barcode = %s"
+_SELECT_PATRON_AND_ITEM = (
+    "SELECT p.id, p.birth_date, p.status, p.expires_on,"
+    " i.id, i.barcode, i.title, i.branch_id, i.status"
+    " FROM records_patron p LEFT JOIN records_item i ON i.barcode = %s"
+    " WHERE p.ref = %s"
+)
 _PATRON_REF = Patron._meta.get_field("ref")
 
 
-def _fetch_one(sql: str, params: list):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _patron_for_check_out(patron_ref) -> Patron:
+def _patron_and_item_for_check_out(patron_ref, barcode: str) -> tuple[Patron, Item]:
     ref = _ref(patron_ref)
-    row = _fetch_one(_SELECT_PATRON, [_PATRON_REF.get_db_prep_value(ref, connection)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SELECT_PATRON_AND_ITEM,
+            [(barcode or "").strip(), _PATRON_REF.get_db_prep_value(ref, connection)],
+        )
+        row = cursor.fetchone()
     if row is None:
         raise PatronNotFound()
-    patron = Patron.from_db(connection.alias, _CHECK_OUT_PATRON, row)
-    patron.ref = ref
-    return patron
-
-
-def _item_for_check_out(barcode: str) -> Item:
-    row = _fetch_one(_SELECT_ITEM, [(barcode or "").strip()])
-    if row is None:
+    if row[4] is None:
         raise ItemNotFound()
-    return Item.from_db(connection.alias, _CHECK_OUT_ITEM, row)
+    patron = Patron.from_db(connection.alias, _CHECK_OUT_PATRON, row[:4])
+    patron.ref = ref
+    return patron, Item.from_db(connection.alias, _CHECK_OUT_ITEM, row[4:])
+
+
+def _branch_id(reader: Reader, item: Item) -> int:
+    """Count the action at the clerk's own branch; staff with no branch act for the item's."""
+    return reader.branch_id if reader.branch_id is not None else item.branch_id
 
 
 def _branch(reader: Reader, item: Item) -> Branch:
-    """Count the action at the clerk's own branch; staff with no branch act for the item's.
-
-    The write services use only the branch's key, so a key-only instance saves a query on
-    every check-out (the foreign key still makes the database check it exists).
-    """
-    return Branch(pk=reader.branch_id if reader.branch_id is not None else item.branch_id)
+    """`_branch_id` as a key-only instance: the write services use only the branch's key, so
+    this saves a query (the foreign key still makes the database check it exists)."""
+    return Branch(pk=_branch_id(reader, item))
 
 
 def _ruling(*, reader: Reader, action: str, patron: Patron | None) -> Ruling:
@@ -142,12 +143,13 @@ def _act[T](
 
 def check_out(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> CheckOutReceipt:
     def locate():
-        return _patron_for_check_out(patron_ref), {"item": _item_for_check_out(item_barcode)}
+        patron, item = _patron_and_item_for_check_out(patron_ref, item_barcode)
+        return patron, {"item": item}
 
     def perform(*, patron, item):
         # Read a moment ago in this transaction: circulation need not read them again.
         loan = circulation.check_out_fresh(
-            patron=patron, item=item, branch=_branch(reader, item), now=now
+            patron=patron, item=item, branch_id=_branch_id(reader, item), now=now
         )
         return CheckOutReceipt(barcode=item.barcode, title=item.title, due_on=loan.due_on)
 

@@ -78,9 +78,27 @@ def test_a_check_out_is_a_handful_of_statements(desk, main_branch):
     sql = [q["sql"].split(None, 1)[0].upper() for q in queries]
     # The door's one transaction (a savepoint inside the test's) and nothing nested in it.
     assert sql.count("SAVEPOINT") <= 1
-    # patron, item, audit (3), hold, loan, item status (+ the item's row lock with row locks)
+    # patron and item, audit (3), hold, loan, item status (+ the item's row lock, if any)
     data = [s for s in sql if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
-    assert len(data) <= 8 + connection.features.has_select_for_update
+    assert len(data) <= 7 + connection.features.has_select_for_update
+
+
+def test_unknown_patron_is_named_before_unknown_item(desk, main_branch):
+    patron, item = make_patron(home_branch=main_branch), make_item(branch=main_branch)
+    unknown = "00000000-0000-0000-0000-000000000000"
+    before = len(entries())
+    with pytest.raises(door.PatronNotFound):
+        door.check_out(reader=desk, patron_ref=unknown, item_barcode="no such item")
+    with pytest.raises(door.PatronNotFound):
+        door.check_out(reader=desk, patron_ref="not a ref", item_barcode=item.barcode)
+    with pytest.raises(door.ItemNotFound):
+        door.check_out(reader=desk, patron_ref=patron.ref, item_barcode="no such item")
+    assert len(entries()) == before and not Loan.objects.exists()
+    # Barcodes are matched after trimming, as before.
+    check_out_receipt = door.check_out(
+        reader=desk, patron_ref=str(patron.ref), item_barcode=f"  {item.barcode} "
+    )
+    assert check_out_receipt.barcode == item.barcode
 
 
 @pytest.mark.parametrize(
