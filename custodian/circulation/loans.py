@@ -7,6 +7,7 @@ names the item while it is unpaid (paying it settles and severs that link, see m
 """
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -185,6 +186,7 @@ def check_out_fresh(
     branch_id: int,
     now: dt.datetime | None = None,
     loan_days: int | None = None,
+    cursor=None,
 ) -> Loan:
     """`check_out` for a caller (the door) that read the patron's `status` and `expires_on`
     and the item's `status` inside the transaction this joins, so they are not read again.
@@ -192,7 +194,7 @@ def check_out_fresh(
     On SQLite that transaction began with BEGIN IMMEDIATE and has held the write lock since:
     nothing can have changed. With row locks (PostgreSQL) the item's status is re-read under
     its lock, as `check_out` does. The rules and messages are `check_out`'s; the loan comes
-    back with the related objects' keys only.
+    back with the related objects' keys only. `cursor`: the caller's open cursor, if any.
     """
     if not connection.in_atomic_block:
         raise TransactionManagementError("check_out_fresh joins the transaction that read its rows")
@@ -200,7 +202,7 @@ def check_out_fresh(
     today = local_day(now)
     days = _loan_days(loan_days)
     check_standing(patron.status, patron.expires_on, today)
-    with connection.cursor() as cursor:
+    with nullcontext(cursor) if cursor is not None else connection.cursor() as cursor:
         if connection.features.has_select_for_update:
             cursor.execute(_LOCK_ITEM_STATUS, [item.pk])
             (item.status,) = cursor.fetchone()

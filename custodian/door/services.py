@@ -73,14 +73,13 @@ _SELECT_PATRON_AND_ITEM = (
 _PATRON_REF = Patron._meta.get_field("ref")
 
 
-def _patron_and_item_for_check_out(patron_ref, barcode: str) -> tuple[Patron, Item]:
+def _patron_and_item_for_check_out(cursor, patron_ref, barcode: str) -> tuple[Patron, Item]:
     ref = _ref(patron_ref)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SELECT_PATRON_AND_ITEM,
-            [(barcode or "").strip(), _PATRON_REF.get_db_prep_value(ref, connection)],
-        )
-        row = cursor.fetchone()
+    cursor.execute(
+        _SELECT_PATRON_AND_ITEM,
+        [(barcode or "").strip(), _PATRON_REF.get_db_prep_value(ref, connection)],
+    )
+    row = cursor.fetchone()
     if row is None:
         raise PatronNotFound()
     if row[4] is None:
@@ -143,17 +142,19 @@ def _act[T](
 
 def check_out(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> CheckOutReceipt:
     def locate():
-        patron, item = _patron_and_item_for_check_out(patron_ref, item_barcode)
+        patron, item = _patron_and_item_for_check_out(cursor, patron_ref, item_barcode)
         return patron, {"item": item}
 
     def perform(*, patron, item):
         # Read a moment ago in this transaction: circulation need not read them again.
         loan = circulation.check_out_fresh(
-            patron=patron, item=item, branch_id=_branch_id(reader, item), now=now
+            patron=patron, item=item, branch_id=_branch_id(reader, item), now=now, cursor=cursor
         )
         return CheckOutReceipt(barcode=item.barcode, title=item.title, due_on=loan.due_on)
 
-    return _act(reader=reader, action="check_out", locate=locate, perform=perform)
+    # One cursor for the door's reads and the circulation writes (the audit opens its own).
+    with connection.cursor() as cursor:
+        return _act(reader=reader, action="check_out", locate=locate, perform=perform)
 
 
 def check_in(*, reader: Reader, item_barcode: str, now=None) -> CheckInReceipt:
