@@ -8,26 +8,9 @@ from django.test import override_settings
 from custodian.disclosure import selectors, services
 from custodian.disclosure.services import Intake
 from tests.disclosure.conftest import CARD
+from tests.disclosure.intakes import officer
 
 pytestmark = pytest.mark.django_db
-
-
-def officer(**kw):
-    base = dict(
-        requester_kind="immigration",
-        channel="in_person",
-        requested=["registration.address", "loans.titles"],
-        officer_name="J. Smith",
-        officer_badge="4471",
-        officer_agency="ICE",
-        evidence=["officer_credentials"],
-        card_number=CARD,
-        instrument_type="administrative_warrant",
-        instrument_signed_by="agency_officer",
-        instrument_scope=["registration.address"],
-    )
-    base.update(kw)
-    return Intake(**base)
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")

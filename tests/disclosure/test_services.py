@@ -18,29 +18,11 @@ from custodian.disclosure.models import (
 )
 from custodian.disclosure.services import DisclosureError, Forbidden, Intake, NotFound
 from tests.disclosure.conftest import CARD
+from tests.disclosure.intakes import officer
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def officer(**kw):
-    base = dict(
-        requester_kind="immigration",
-        channel="in_person",
-        requested=["registration.address", "loans.titles"],
-        officer_name="J. Smith",
-        officer_badge="4471",
-        officer_agency="ICE",
-        evidence=["officer_credentials"],
-        card_number=CARD,
-        instrument_type="administrative_warrant",
-        instrument_signed_by="agency_officer",
-        instrument_scope=["registration.address"],
-        stated_purpose="locate a person",
-    )
-    base.update(kw)
-    return Intake(**base)
 
 
 def test_westchester_caller_is_told_counts_and_due_dates_only(door, staff, audit_log):
