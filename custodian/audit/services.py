@@ -1,14 +1,34 @@
 """Writing the audit log: `record_access` appends, `checkpoint` signs. Reading: `verify_log`.
 
-An append is three statements inside the caller's transaction: bump the head row (which
-takes the write lock, on PostgreSQL the row lock, before anything is read), insert the
-entry, store the new head hash and Merkle frontier. Concurrent appenders therefore queue on
-the head row and can never share a seq or a prev_hash; the primary key on seq backs that up.
+An append runs inside the caller's transaction and always writes the head row *before* the
+entry, so the head row's lock (the write lock on SQLite, the row lock on PostgreSQL) is held
+before the entry is built on it. Concurrent appenders therefore queue on the head row and
+can never share a seq or a prev_hash; the primary key on seq backs that up.
+
+Usually it is two statements. Each connection remembers the head it last wrote (seq, entry
+hash, Merkle frontier), so the next entry and the new head can be computed before touching
+the database; then
+
+1. `UPDATE audit_audithead SET seq, entry_hash, frontier = <new> WHERE id = 1 AND seq = <old
+   seq> AND entry_hash = <old hash>` -- a compare-and-set that takes the lock and succeeds
+   only if the head is still exactly the one remembered (the entry hash commits to the
+   whole chain, so seq and hash equal means the same log and the same frontier);
+2. `INSERT` of the entry.
+
+If the compare-and-set changes no row (another connection or process appended meanwhile, a
+transaction of ours rolled back, a fresh database), the append falls back to reading the
+head under its lock: bump the seq with `RETURNING` the old hash and frontier, insert the
+entry, store the new hash and frontier (three statements, four with the failed attempt).
+Either way the bytes written are those the chain format prescribes. On PostgreSQL a
+compare-and-set that has to wait for another appender's row lock re-checks its WHERE against
+the head that appender committed, so it misses and falls back rather than forking.
+
+The statements go through the driver's own cursor (`_RawCursor`), not Django's wrapper.
 """
 
 import datetime as dt
 import os
-import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -31,6 +51,11 @@ _CREATE_HEAD = (
     "INSERT INTO audit_audithead (id, seq, entry_hash, frontier) VALUES (1, 0, %s, '')"
     " ON CONFLICT (id) DO NOTHING"
 )
+# The compare-and-set of the usual path: the new head, only if the old one is as remembered.
+_ADVANCE_HEAD = (
+    "UPDATE audit_audithead SET seq = %s, entry_hash = %s, frontier = %s"
+    " WHERE id = 1 AND seq = %s AND entry_hash = %s"
+)
 _INSERT_ENTRY = "INSERT INTO audit_auditentry (seq, body) VALUES (%s, %s)"
 _SET_HEAD = "UPDATE audit_audithead SET entry_hash = %s, frontier = %s WHERE id = 1"
 _INSERT_CHECKPOINT = (
@@ -50,7 +75,7 @@ def _head(cursor, statement: str) -> tuple[int, str, str]:
     return row
 
 
-_HASH = re.compile(r"[0-9a-f]{64}")
+_HASH = canonical._HASH
 _DRAFT_LINK = f'["{canonical.GENESIS_HASH}",{canonical.VERSION},1,'
 
 
@@ -62,6 +87,68 @@ def _with_link(draft: str, *, prev_hash: str, seq: int) -> str:
     if not draft.startswith(_DRAFT_LINK):
         raise canonical.AuditValueError("draft body does not start with the genesis link")
     return f'["{prev_hash}",{canonical.VERSION},{seq},{draft[len(_DRAFT_LINK) :]}'
+
+
+# Attribute of Django's per-thread connection object holding (seq, entry_hash, frontier) of
+# the head this connection last wrote. Only ever a guess: the compare-and-set checks it.
+_REMEMBERED = "_custodian_audit_head"
+
+
+class _Head(NamedTuple):
+    entry_hash: str
+    frontier: list[bytes]
+    frontier_text: str
+
+
+def _next(draft: str, size: int, prev_hash: str, frontier: list[bytes]) -> tuple:
+    """Entry `size` + 1 on top of a head of `size` entries: (seq, prev_hash, body, new head).
+    `frontier` is not changed (a remembered one may still be needed if the append fails)."""
+    seq = size + 1
+    body = _with_link(draft, prev_hash=prev_hash, seq=seq)
+    entry_hash = canonical.entry_hash(body)
+    frontier = frontier.copy()
+    merkle.append(frontier, size, bytes.fromhex(entry_hash))
+    return seq, prev_hash, body, _Head(entry_hash, frontier, merkle.frontier_to_text(frontier))
+
+
+class _RawCursor:
+    """The driver's own cursor for the append's fixed statements, written with %s: Django's
+    cursor wrapper costs about as much Python per statement as SQLite takes to run one.
+    Kept from Django: errors still become django.db errors, and a transaction already
+    marked for rollback is still refused. Not kept: the statements are not in Django's
+    query log (connection.queries, CaptureQueriesContext)."""
+
+    __slots__ = ("_cursor", "_connection", "_qmark")
+
+    def __init__(self, connection):
+        connection.validate_no_broken_transaction()
+        self._connection = connection
+        self._cursor = connection.connection.cursor()
+        self._qmark = connection.vendor == "sqlite"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._cursor.close()
+
+    def execute(self, sql, params=()):
+        if self._qmark:  # sqlite3 takes ? (these statements hold no other % or ?)
+            sql = sql.replace("%s", "?")
+        with self._connection.wrap_database_errors:
+            self._cursor.execute(sql, params)
+
+    def fetchone(self):
+        return self._cursor.fetchone()
+
+    @property
+    def rowcount(self):
+        return self._cursor.rowcount
+
+
+def _raw_cursor(connection):
+    connection.ensure_connection()
+    return _RawCursor(connection)
 
 
 def checkpoint_every() -> int:
@@ -99,20 +186,37 @@ def record_access(
         clauses=list(clauses),
     )
     # Validate before taking the lock: a bad call must not hold up the other desks.
-    draft = canonical.encode_body(prev_hash=canonical.GENESIS_HASH, seq=1, **values)
+    draft = canonical.encode_body(
+        prev_hash=canonical.GENESIS_HASH, seq=1, trusted_time=True, **values
+    )
     # No savepoint of its own: inside a caller's transaction a failed append fails that
     # whole transaction (Django marks it for rollback), so nothing commits without its entry.
-    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
-        seq, prev_hash, frontier_text = _head(cursor, _BUMP_HEAD)
-        body = _with_link(draft, prev_hash=prev_hash, seq=seq)
-        entry_hash = canonical.entry_hash(body)
-        frontier = merkle.frontier_from_text(frontier_text)
-        merkle.append(frontier, seq - 1, bytes.fromhex(entry_hash))
-        cursor.execute(_INSERT_ENTRY, [seq, body])
-        cursor.execute(_SET_HEAD, [entry_hash, merkle.frontier_to_text(frontier)])
+    connection = connections[using]
+    with transaction.atomic(using=using, savepoint=False), _raw_cursor(connection) as cursor:
+        remembered = getattr(connection, _REMEMBERED, None)
+        if remembered is not None:
+            seq, prev_hash, body, head = _next(draft, *remembered)
+            cursor.execute(
+                _ADVANCE_HEAD, [seq, head.entry_hash, head.frontier_text, *remembered[:2]]
+            )
+            if cursor.rowcount != 1:
+                remembered = None  # the head moved without us: read it under its lock
+        if remembered is None:
+            seq, prev_hash, frontier_text = _head(cursor, _BUMP_HEAD)
+            frontier = merkle.frontier_from_text(frontier_text)
+            seq, prev_hash, body, head = _next(draft, seq - 1, prev_hash, frontier)
+            cursor.execute(_INSERT_ENTRY, [seq, body])
+            cursor.execute(_SET_HEAD, [head.entry_hash, head.frontier_text])
+        else:
+            cursor.execute(_INSERT_ENTRY, [seq, body])
         every = checkpoint_every()
         if every and seq % every == 0:
-            _write_checkpoint(cursor, tree_size=seq, head_hash=entry_hash, frontier=frontier)
+            _write_checkpoint(
+                cursor, tree_size=seq, head_hash=head.entry_hash, frontier=head.frontier
+            )
+    # Remembered only once the statements succeeded. If the caller's transaction rolls back
+    # later, the next compare-and-set simply misses and the head is read again.
+    setattr(connection, _REMEMBERED, (seq, head.entry_hash, head.frontier))
     return AuditEntry.from_db(
         using,
         ["seq", "body", "prev_hash", *values],

@@ -260,3 +260,42 @@ def test_cli_verify_reports_count_and_first_bad_entry():
         transaction.set_rollback(True)
     assert bad.exit_code == 1
     assert "first bad entry: 4" in bad.output
+
+
+# The usual append is a compare-and-set on the head this connection remembers; whenever the
+# head is not the remembered one it must read the head under its lock and chain to that.
+
+
+@pytest.mark.django_db
+def test_an_append_rolled_back_is_not_chained_to():
+    record()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record()  # remembered as the head, then rolled back
+        raise RuntimeError
+    third = record()
+    assert third.seq == 2 and third.prev_hash == AuditEntry.objects.get(seq=1).entry_hash
+    assert services.verify_log().ok
+
+
+@pytest.mark.django_db
+def test_an_append_by_another_writer_is_chained_to():
+    record()
+    remembered = getattr(connection, services._REMEMBERED)
+    record()  # "another writer": afterwards this connection is made to forget it wrote it
+    setattr(connection, services._REMEMBERED, remembered)
+    third = record()
+    assert third.seq == 3 and third.prev_hash == AuditEntry.objects.get(seq=2).entry_hash
+    head = h.sql("SELECT seq, entry_hash, frontier FROM audit_audithead")[0]
+    assert head[:2] == (3, third.entry_hash)
+    assert services.verify_log().ok
+
+
+@pytest.mark.django_db
+def test_a_remembered_head_of_another_database_is_not_used():
+    # Same seq, different hash (another log, or a rewritten head): the guess must miss.
+    record()
+    seq, _, frontier = getattr(connection, services._REMEMBERED)
+    setattr(connection, services._REMEMBERED, (seq, "ab" * 32, frontier))
+    second = record()
+    assert second.seq == 2 and second.prev_hash == AuditEntry.objects.get(seq=1).entry_hash
+    assert services.verify_log().ok
