@@ -22,3 +22,14 @@ def officer(**kw) -> Intake:
     )
     base.update(kw)
     return Intake(**base)
+
+
+def phone_caller_with_barcode() -> Intake:
+    """The patron on the phone giving the full barcode, asking what is checked out."""
+    return Intake(
+        requester_kind="patron",
+        channel="phone",
+        evidence=["card_number"],
+        card_number=CARD,
+        requested=["loans.count", "loans.due_dates", "loans.titles"],
+    )

@@ -8,7 +8,7 @@ from django.test import override_settings
 from custodian.disclosure import selectors, services
 from custodian.disclosure.services import Intake
 from tests.disclosure.conftest import CARD
-from tests.disclosure.intakes import officer
+from tests.disclosure.intakes import officer, phone_caller_with_barcode
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +35,7 @@ def test_sonoma_administrative_warrant(real_engine, staff, door):
 def test_westchester_phone(real_engine, staff):
     screen = services.intake(
         user=staff["desk"],
-        data=Intake(
-            requester_kind="patron",
-            channel="phone",
-            evidence=["card_number"],
-            card_number=CARD,
-            requested=["loans.count", "loans.due_dates", "loans.titles"],
-        ),
+        data=phone_caller_with_barcode(),
     )
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
 

@@ -18,7 +18,7 @@ from custodian.disclosure.models import (
 )
 from custodian.disclosure.services import DisclosureError, Forbidden, Intake, NotFound
 from tests.disclosure.conftest import CARD
-from tests.disclosure.intakes import officer
+from tests.disclosure.intakes import officer, phone_caller_with_barcode
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,7 @@ def test_westchester_caller_is_told_counts_and_due_dates_only(door, staff, audit
     with override_settings(CUSTODIAN_PROFILE="westchester"):
         screen = services.intake(
             user=staff["desk"],
-            data=Intake(
-                requester_kind="patron",
-                channel="phone",
-                evidence=["card_number"],
-                card_number=CARD,
-                requested=["loans.count", "loans.due_dates", "loans.titles"],
-            ),
+            data=phone_caller_with_barcode(),
         )
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
     assert "Secret" not in json.dumps(screen.say_now)
