@@ -4,7 +4,7 @@ searches and camera footage. Each is a small write with the rule it must keep.""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from custodian.circulation._common import lock, resolve_now
@@ -140,19 +140,36 @@ def book_room(
             raise RoomTooSmall(f"The room holds at most {current.capacity} people.")
         if overlapping.exists():
             raise RoomUnavailable()
-        try:
-            with transaction.atomic():
-                return RoomBooking.objects.create(
-                    room=current,
-                    patron=patron,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    attendees=attendees,
-                )
-        except IntegrityError:
-            if overlapping.exists():
-                raise RoomUnavailable() from None
-            raise
+        for attempt in range(_DEADLOCK_RETRIES + 1):
+            try:
+                with transaction.atomic():
+                    return RoomBooking.objects.create(
+                        room=current,
+                        patron=patron,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        attendees=attendees,
+                    )
+            except IntegrityError:
+                if overlapping.exists():
+                    raise RoomUnavailable() from None
+                raise
+            except OperationalError as error:
+                # PostgreSQL checks an exclusion constraint after inserting the row, so two
+                # desks inserting overlapping bookings at once can each wait on the other's
+                # row; the server then aborts one with "deadlock detected". Trying the insert
+                # again waits for the winner and then meets the constraint: RoomUnavailable.
+                if not _is_deadlock(error) or attempt == _DEADLOCK_RETRIES:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+_DEADLOCK_RETRIES = 2
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    # psycopg puts the SQLSTATE on the driver's exception, which Django keeps as __cause__.
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
 # --- reference, interlibrary loan, searches --------------------------------------------

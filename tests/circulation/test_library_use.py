@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import OperationalError
 
 from custodian.circulation.errors import (
     AlreadyRegistered,
@@ -160,6 +161,51 @@ def test_a_booking_is_for_someone():
         book_room(
             room=make_room(), patron=make_patron(), starts_at=NOW, ends_at=NOW + HOUR, attendees=0
         )
+
+
+def _deadlock_then(real_create, *, deadlocks: int, sqlstate: str = "40P01"):
+    """RoomBooking.objects.create that first fails as PostgreSQL does when two desks'
+    overlapping inserts wait on each other, then behaves normally."""
+    calls = []
+
+    def create(**fields):
+        calls.append(fields)
+        if len(calls) <= deadlocks:
+            error = OperationalError("deadlock detected")
+            error.__cause__ = type("DriverError", (Exception,), {"sqlstate": sqlstate})()
+            raise error
+        return real_create(**fields)
+
+    return create, calls
+
+
+def test_a_booking_that_lost_a_deadlock_is_tried_again(monkeypatch):
+    room, patron = make_room(), make_patron()
+    create, calls = _deadlock_then(RoomBooking.objects.create, deadlocks=1)
+    monkeypatch.setattr(RoomBooking.objects, "create", create)
+    booking = book_room(room=room, patron=patron, starts_at=NOW, ends_at=NOW + HOUR)
+    assert len(calls) == 2
+    assert list(RoomBooking.objects.filter(room=room)) == [booking]
+
+
+def test_a_booking_stops_after_repeated_deadlocks_and_writes_nothing(monkeypatch):
+    room = make_room()
+    create, calls = _deadlock_then(RoomBooking.objects.create, deadlocks=10)
+    monkeypatch.setattr(RoomBooking.objects, "create", create)
+    with pytest.raises(OperationalError):
+        book_room(room=room, patron=make_patron(), starts_at=NOW, ends_at=NOW + HOUR)
+    assert len(calls) == 3  # the first try and two more
+    assert not RoomBooking.objects.filter(room=room).exists()
+
+
+def test_other_database_errors_during_a_booking_are_not_retried(monkeypatch):
+    room = make_room()
+    create, calls = _deadlock_then(RoomBooking.objects.create, deadlocks=1, sqlstate="53100")
+    monkeypatch.setattr(RoomBooking.objects, "create", create)
+    with pytest.raises(OperationalError):
+        book_room(room=room, patron=make_patron(), starts_at=NOW, ends_at=NOW + HOUR)
+    assert len(calls) == 1
+    assert not RoomBooking.objects.filter(room=room).exists()
 
 
 # reference, interlibrary loan, searches
