@@ -57,7 +57,7 @@ def verify(
     console.print(f"entries: {result.count:,}")
     console.print(f"rate: {result.rate:,.0f} entries/s ({result.seconds:.2f} s)")
     if result.workers > 1:
-        console.print(f"hashed by {result.workers} worker processes")
+        console.print(f"hashed by {result.workers} processes in parallel")
     if result.checkpoint:
         console.print(f"latest signed checkpoint: tree size {result.checkpoint:,}")
     if result.ok:

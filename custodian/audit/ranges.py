@@ -7,23 +7,32 @@ entry) and compares all links of the range as one byte string.
 `run_worker` is the body of one worker process of a parallel verification. It opens its
 own connection, joins the parent's snapshot (PostgreSQL: `SET TRANSACTION SNAPSHOT`;
 SQLite: the parent holds the write lock until every worker has started reading, so all see
-the same committed state), checks a contiguous stretch of seqs with `fast_range` and sends
-back only what the parent needs: the link into the stretch, the hash at its end, the hashes
-at checkpoint positions, and the hashes after the base checkpoint (for the Merkle check).
-It never names a bad entry: on any fault it says so and the parent re-walks the log
-sequentially, in its own snapshot, to name the first bad entry.
+the same committed state), then checks each block of seqs it is sent with `Stretch` and
+sends back only what the parent needs: the link into the block, the hash at its end, the
+hashes at checkpoint positions, and the hashes after the base checkpoint (for the Merkle
+check). The parent walks the same way (`Stretch`) from the bottom of the log while the
+workers take blocks from the top. A worker never names a bad entry: on any fault it says
+so and the parent re-walks the log sequentially, in its own snapshot, to name the first.
+
+A worker's start-up is on the critical path (the SQLite write lock is held until it is
+reading), so this module imports only what the worker needs: no `canonical` (json,
+datetime, re), no `multiprocessing` (~30 ms); messages are `marshal`led in the framing of
+`multiprocessing.connection.Connection`, which the parent uses.
 """
 
 import hashlib
-import re
-from contextlib import suppress
+import marshal
+import os
 from operator import itemgetter, methodcaller
 
-from custodian.audit import canonical
+# canonical.PREV_SLICE and canonical.GENESIS_HASH, here so that the worker need not import
+# canonical (tests/audit check they agree).
+PREV_SLICE = slice(2, 66)
+GENESIS = b"0" * 64
 
 _sha256 = hashlib.sha256
 _digest = methodcaller("digest")
-_prev_of = itemgetter(slice(1 + canonical.PREV_SLICE.start, 1 + canonical.PREV_SLICE.stop))
+_prev_of = itemgetter(slice(1 + PREV_SLICE.start, 1 + PREV_SLICE.stop))
 
 CHUNK_SQL = {
     "sqlite": (
@@ -89,72 +98,135 @@ def connection_params(vendor: str, settings_dict: dict) -> dict | None:
     return None
 
 
-_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
-PROGRESS_EVERY = 64  # chunks between progress messages
+_SNAPSHOT_CHARS = frozenset("0123456789ABCDEFabcdef-")
 
 
-def run_worker(inbox, pipe) -> None:
-    """One worker: connect, say "up", take the job, join the snapshot, say "ready", check."""
+def send(connection, message) -> None:
+    """Send to a worker, or from the parent's side of a pipe (a multiprocessing Connection)."""
+    connection.send_bytes(marshal.dumps(message))
+
+
+def receive(connection):
+    return marshal.loads(connection.recv_bytes())  # noqa: S302 - our own worker, private pipe
+
+
+def _read(fd: int, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        more = os.read(fd, n - len(data))
+        if not more:
+            raise EOFError("the parent closed the pipe")
+        data += more
+    return data
+
+
+def _worker_receive(fd: int):
+    size = int.from_bytes(_read(fd, 4), "big", signed=True)
+    return marshal.loads(_read(fd, size))  # noqa: S302 - from our parent, private pipe
+
+
+def _worker_send(fd: int, message) -> None:
+    data = marshal.dumps(message)
+    view = memoryview(len(data).to_bytes(4, "big", signed=True) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class Stretch:
+    """What the parent needs from a contiguous stretch of seqs checked range by range: the
+    link into it, the hash at its end, the hashes at checkpoint positions (`found`) and the
+    leaf digests after `tree` (the base checkpoint, for the Merkle check).
+
+    `first` is the hex hash entry `lo` must have, or None to take the link from the first
+    body (a worker's stretch: the parent joins it to the stretch before)."""
+
+    def __init__(self, lo: int, pins, tree: int, first: bytes | None = None):
+        self.lo = self.hi = lo
+        self.first = self.last = first
+        self.pins = sorted(p for p in pins if p > lo)
+        self.tree = tree
+        self.found: dict[int, bytes] = {}
+        self.tail: list[bytes] = []
+
+    def add(self, stop: int, row: tuple | None) -> bool:
+        """Check the range (self.hi, stop] from its aggregate row; False if anything is off."""
+        start = self.hi
+        if self.last is None:
+            blob = row[0] if row else None
+            self.first = self.last = blob[PREV_SLICE] if blob else b""
+        digests = fast_range(start, stop, row, self.last)
+        if digests is None:
+            return False
+        pins = self.pins
+        while pins and pins[0] <= stop:
+            at = (pins[0] - start - 1) * 32
+            self.found[pins.pop(0)] = digests[at : at + 32].hex().encode()
+        if stop > self.tree:
+            self.tail.append(digests[max(0, self.tree - start) * 32 :])
+        self.last = digests[-32:].hex().encode()
+        self.hi = stop
+        return True
+
+    def result(self) -> tuple:
+        return ("ok", self.lo, self.hi, self.first, self.last, self.found, b"".join(self.tail))
+
+
+def check_stretch(cursor, query: str, lo: int, hi: int, chunk_size: int, stretch: Stretch):
+    """Feed (lo, hi] to `stretch` range by range; False at the first range that is off."""
+    for start in range(lo, hi, chunk_size):
+        stop = min(start + chunk_size, hi)
+        cursor.execute(query, (start, stop))
+        if not stretch.add(stop, cursor.fetchone()):
+            return False
+    return True
+
+
+def run_worker(inbox: int, pipe: int) -> None:
+    """One worker (reading and writing the two pipe descriptors): take the set-up, connect,
+    join the snapshot, say "ready", then check each block (lo, hi] it is sent, answering
+    with its Stretch result, until it is sent None."""
     try:
-        vendor, params = inbox.recv()
+        setup = _worker_receive(inbox)
+        if setup is None:
+            return
+        vendor, params, snapshot, chunk_size, pins, tree = setup
         db = connect(vendor, params)
         cursor = db.cursor()
-        pipe.send(("up",))
-        job = inbox.recv()
-        if job is None:
-            return
-        snapshot, lo, hi, chunk_size, pins, tree = job
         if vendor == "sqlite":
             cursor.execute("BEGIN DEFERRED")
             cursor.execute("SELECT max(seq) FROM audit_auditentry")  # the snapshot starts here
             cursor.fetchall()
         else:
-            if not _SNAPSHOT_ID.fullmatch(snapshot):
+            if not snapshot or not _SNAPSHOT_CHARS.issuperset(snapshot):
                 raise ValueError("not a snapshot id")
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-        pipe.send(("ready",))
-        pipe.send(_check_stretch(cursor, CHUNK_SQL[vendor], lo, hi, chunk_size, pins, tree, pipe))
+        _worker_send(pipe, ("ready",))
+        query = CHUNK_SQL[vendor]
+        while (block := _worker_receive(inbox)) is not None:
+            lo, hi = block
+            stretch = Stretch(lo, pins, tree)
+            if check_stretch(cursor, query, lo, hi, chunk_size, stretch):
+                _worker_send(pipe, stretch.result())
+            else:
+                _worker_send(pipe, ("bad", lo))
         cursor.execute("ROLLBACK")
         db.close()
     except Exception as exc:  # the parent falls back to the sequential walk
-        with suppress(Exception):
-            pipe.send(("error", f"{type(exc).__name__}: {exc}"))
+        try:
+            _worker_send(pipe, ("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass  # the parent has gone
 
 
-def _check_stretch(cursor, query, lo, hi, chunk_size, pins, tree, pipe) -> tuple:
-    """("ok", link into lo+1, hash of hi, {pin: hash}, hashes after `tree`) or ("bad", start)."""
-    pins = sorted(p for p in pins if lo < p <= hi)
-    found = {}
-    tail = []
-    first = last = None
-    for n, start in enumerate(range(lo, hi, chunk_size)):
-        stop = min(start + chunk_size, hi)
-        cursor.execute(query, (start, stop))
-        row = cursor.fetchone()
-        if last is None:  # the first link is checked by the parent, against the stretch before
-            blob = row[0] if row else None
-            first = last = blob[canonical.PREV_SLICE] if blob else b""
-        digests = fast_range(start, stop, row, last)
-        if digests is None:
-            return ("bad", start)
-        hexes = digests.hex().encode()
-        while pins and pins[0] <= stop:
-            at = (pins[0] - start - 1) * 64
-            found[pins.pop(0)] = hexes[at : at + 64]
-        if stop > tree:
-            tail.append(digests[max(0, tree - start) * 32 :])
-        last = hexes[-64:]
-        if n % PROGRESS_EVERY == PROGRESS_EVERY - 1:
-            pipe.send(("progress", stop - lo))
-    return ("ok", first, last, found, b"".join(tail))
+# -c rather than -m: runpy's imports are start-up time too.
+_BOOT = "import sys; from custodian.audit.ranges import run_worker as r; r(*map(int, sys.argv[1:]))"
 
 
 def spawn_worker():
     """Start one worker process (a fresh interpreter: no inherited connections or locks).
 
     Returns (process, outbox, inbox) with multiprocessing Connections over two pipes."""
-    import os
     import subprocess
     import sys
     from multiprocessing.connection import Connection
@@ -164,10 +236,11 @@ def spawn_worker():
     up_r, up_w = os.pipe()
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    # -S skips `site` (a third of the start-up); this process's path still finds the driver.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, *sys.path]))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "custodian.audit.ranges", str(down_r), str(up_w)],
+            [sys.executable, "-S", "-c", _BOOT, str(down_r), str(up_w)],
             pass_fds=(down_r, up_w),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -176,12 +249,3 @@ def spawn_worker():
         os.close(down_r)
         os.close(up_w)
     return proc, Connection(down_w, readable=False), Connection(up_r, writable=False)
-
-
-if __name__ == "__main__":
-    import sys
-    from multiprocessing.connection import Connection
-
-    run_worker(
-        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
-    )

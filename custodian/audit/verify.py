@@ -9,11 +9,11 @@ row-by-row pass run to name the first bad entry and say why.
 """
 
 import os
+import select
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -24,9 +24,12 @@ CHUNK = 2048  # entries per round trip: amortises it, and small enough that the 
 # for one range is reused by the next (fresh pages cost a page fault each, which dominates)
 
 # `workers=0` (auto) verifies in parallel only when the log is at least this long: below it,
-# starting the worker interpreters (~50 ms each) costs more than it saves.
+# starting the worker interpreters (~40 ms each, overlapped with this process's own share)
+# costs more than it saves.
 AUTO_PARALLEL_FROM = 200_000
+BLOCK_CHUNKS = 16  # ranges per block handed to a worker (~30k entries, a few tens of ms)
 
+_BOUNDS = "SELECT (SELECT min(seq) FROM audit_auditentry), (SELECT max(seq) FROM audit_auditentry)"
 _SQL = {
     "sqlite": {
         "begin": "BEGIN DEFERRED",
@@ -35,7 +38,9 @@ _SQL = {
             "SELECT tree_size, root_hash, head_hash, frontier, signed_at, public_key, signature"
             " FROM audit_auditcheckpoint ORDER BY tree_size"
         ),
-        "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
+        # One subquery each: SQLite answers a lone min() or max() from the primary key, but
+        # both in one SELECT scan the whole table (0.2 s a million entries).
+        "bounds": _BOUNDS,
         # A rowid range scan feeds group_concat in seq order. No count/min/max: seq is the
         # primary key, so stop - start bodies in (start, stop] are exactly those seqs.
         "chunk": ranges.CHUNK_SQL["sqlite"],
@@ -48,7 +53,7 @@ _SQL = {
             "SELECT tree_size, root_hash, head_hash, frontier, signed_at, public_key, signature"
             " FROM audit_auditcheckpoint ORDER BY tree_size"
         ),
-        "bounds": "SELECT min(seq), max(seq) FROM audit_auditentry",
+        "bounds": _BOUNDS,
         "chunk": ranges.CHUNK_SQL["postgresql"],
         "rows": "SELECT seq, body FROM audit_auditentry WHERE seq > %s AND seq <= %s ORDER BY seq",
     },
@@ -225,9 +230,9 @@ def verify_log(
     """Check the whole log. `progress(done, total)` is called after every chunk;
     `all_signatures` checks every checkpoint's signature, not only those relied on.
 
-    `workers` > 1 hashes the log in that many worker processes, all reading the same
-    snapshot as this one (0: one per core, up to 4, for logs of AUTO_PARALLEL_FROM entries
-    or more). Inside a transaction, on an in-memory database, or if the workers cannot
+    `workers` > 1 hashes the log in that many processes, this one and `workers` - 1 started
+    for the purpose, all reading the same snapshot (0: one per core, up to 4, for logs of
+    AUTO_PARALLEL_FROM entries or more). Inside a transaction, on an in-memory database, or if the workers cannot
     start, verification is sequential. The result is the same either way: if the workers
     find any fault, the log is walked again sequentially to name the first bad entry.
     """
@@ -247,7 +252,7 @@ def verify_log(
             walked = None
             if pool:
                 walked = _walk_parallel(
-                    pool, cursor, head, good, trusted, low, high or 0, chunk_size, progress
+                    pool, cursor, sql, head, good, trusted, low, high or 0, chunk_size, progress
                 )
             try:
                 count, latest = walked or _walk(
@@ -267,7 +272,7 @@ def verify_log(
         if pool:
             pool.stop()
     seconds = time.perf_counter() - began
-    n = len(pool.workers) if walked else 1
+    n = len(pool.workers) + 1 if walked else 1
     if cp_bad:
         return VerifyResult(False, count, cp_bad.seq, cp_bad.reason, latest, seconds, n)
     return VerifyResult(True, count, None, "chain intact", latest, seconds, n)
@@ -276,10 +281,11 @@ def verify_log(
 class _Pool:
     """Worker processes for one parallel verification, and the snapshot they share.
 
-    On SQLite there is no way to hand a snapshot to another connection, so the pool makes
-    sure there is nothing to hand: it takes the write lock (BEGIN IMMEDIATE on a connection
-    of its own) before this process's snapshot starts, and gives it back once every worker
-    has started reading. Appends wait for those few milliseconds, not for the whole run.
+    This process hashes a share too: `workers=N` starts N - 1 workers. On SQLite there is no
+    way to hand a snapshot to another connection, so the pool makes sure there is nothing to
+    hand: it takes the write lock (BEGIN IMMEDIATE on a connection of its own) before this
+    process's snapshot starts, and gives it back as soon as every worker has started
+    reading. Appends wait for that (the workers' start-up, ~50 ms), not for the whole run.
     On PostgreSQL the workers import this transaction's exported snapshot.
     """
 
@@ -300,12 +306,9 @@ class _Pool:
             return None
         pool = cls(connection.vendor, params, [])
         try:
-            for _ in range(workers):
+            # Not waiting for them: they start up while this process hashes its first share.
+            for _ in range(workers - 1):
                 pool.workers.append(ranges.spawn_worker())
-            for _, outbox, _ in pool.workers:
-                outbox.send((pool.vendor, pool.params))
-            if not all(_receive(inbox, 30) == ("up",) for _, _, inbox in pool.workers):
-                raise OSError("a verification worker did not start")
             if pool.vendor == "sqlite":
                 pool.lock = ranges.connect("sqlite", params)
                 pool.lock.execute("BEGIN IMMEDIATE")
@@ -325,7 +328,7 @@ class _Pool:
         self.release()
         for _, outbox, inbox in self.workers:
             with suppress(Exception):
-                outbox.send(None)
+                ranges.send(outbox, None)
             outbox.close()
             inbox.close()
         for proc, _, _ in self.workers:
@@ -350,16 +353,101 @@ def _receive(inbox, timeout: float | None = None):
     try:
         if timeout is not None and not inbox.poll(timeout):
             return ("error", "timed out")
-        return inbox.recv()
-    except (EOFError, OSError) as exc:
+        return ranges.receive(inbox)
+    except (EOFError, OSError, ValueError, TypeError) as exc:
         return ("error", repr(exc))
 
 
+class _Fault(Exception):
+    """A worker found a fault or failed: the sequential walk names it."""
+
+
+class _Dispatch:
+    """Shares the log out: this process walks up from the bottom one range at a time while
+    the workers take blocks from the top, each block a share of what is left (smaller
+    towards the end), so the processes finish together however the cores are shared."""
+
+    def __init__(self, pool, high: int, chunk_size: int, progress):
+        self.pool = pool
+        self.front, self.back = 0, high  # seqs (front, back] are nobody's yet
+        self.high = high
+        self.chunk = chunk_size
+        self.progress = progress
+        self.results: dict[int, tuple] = {}
+        self.owed = [0] * len(pool.workers)  # blocks sent, not yet answered
+        self.ready = 0
+        self.done = 0  # entries checked, by anyone
+        # One poll object for all pipes: Connection.poll builds a selector per call.
+        self.poller = select.poll()
+        self.index = {}
+        for k, (_, _, inbox) in enumerate(pool.workers):
+            self.poller.register(inbox.fileno(), select.POLLIN)
+            self.index[inbox.fileno()] = k
+        for k in range(len(self.owed)):  # two each, so a worker never waits for the next
+            self._send(k)
+            self._send(k)
+
+    def _send(self, k: int) -> None:
+        left = -(-(self.back - self.front) // self.chunk)  # ranges not handed out
+        if left <= 0:
+            return
+        n = max(1, min(BLOCK_CHUNKS, left // (2 * (len(self.owed) + 1))))
+        lo = max(self.front, (-(-self.back // self.chunk) - n) * self.chunk)
+        ranges.send(self.pool.workers[k][1], (lo, self.back))
+        self.back = lo
+        self.owed[k] += 1
+
+    def take(self) -> tuple[int, int] | None:
+        """The next range for this process, or None when the rest is the workers'."""
+        if self.front >= self.back:
+            return None
+        start, self.front = self.front, min(self.front + self.chunk, self.back)
+        return start, self.front
+
+    def mine(self, entries: int) -> None:
+        self.done += entries
+        if self.progress:
+            self.progress(self.done, self.high)
+
+    def serve(self, timeout: float = 0) -> int:
+        """Handle what the workers have said, waiting up to `timeout` s for the first word;
+        the number of messages handled."""
+        handled = 0
+        wait_ms = int(timeout * 1000)
+        while events := self.poller.poll(wait_ms):
+            wait_ms = 0
+            for fd, _ in events:
+                k = self.index[fd]
+                message = _receive(self.pool.workers[k][2])
+                handled += 1
+                if message[0] == "ready":
+                    self.ready += 1
+                    if self.ready == len(self.owed):
+                        self.pool.release()  # every worker now reads this process's state
+                elif message[0] == "ok":
+                    _, lo, hi, *_ = message
+                    self.results[lo] = message
+                    self.owed[k] -= 1
+                    self._send(k)
+                    self.mine(hi - lo)
+                else:  # "bad" or "error"
+                    raise _Fault(message)
+        return handled
+
+    def finish(self) -> dict[int, tuple]:
+        # A worker that was given nothing need not even have started.
+        while any(self.owed):
+            if not self.serve(30):
+                raise _Fault(("error", "timed out"))
+        return self.results
+
+
 def _walk_parallel(
-    pool, cursor, head, good, trusted, low, high, chunk_size, progress
+    pool, cursor, sql, head, good, trusted, low, high, chunk_size, progress
 ) -> tuple[int, int | None] | None:
-    """`_walk` with the hashing spread over the pool's workers: (entries, checkpoint size)
-    if the log is sound, None if anything is off (the caller then walks it sequentially)."""
+    """`_walk` with the hashing shared between this process and the pool's workers:
+    (entries, checkpoint size) if the log is sound, None if anything is off (the caller
+    then walks it sequentially to name the fault)."""
     try:
         if pool.vendor == "postgresql":
             cursor.execute("SELECT pg_export_snapshot()")
@@ -375,34 +463,30 @@ def _walk_parallel(
         base = good[-2] if len(good) > 1 else None
         frontier = merkle.frontier_from_text(base.frontier) if base else []
         tree = base.tree_size if base else 0
-        # Contiguous stretches on chunk boundaries, one per worker (some empty if short).
-        chunks = -(-high // chunk_size)
-        n = len(pool.workers)
-        cuts = [min(high, (chunks * i // n) * chunk_size) for i in range(n)] + [high]
-        active = []
-        for k, (_, outbox, inbox) in enumerate(pool.workers):
-            lo, hi = cuts[k], cuts[k + 1]
-            if lo < hi:
-                outbox.send((snapshot, lo, hi, chunk_size, list(pinned), tree))
-                active.append((k, inbox, hi - lo))
-            else:
-                outbox.send(None)
+        setup = (pool.vendor, pool.params, snapshot, chunk_size, list(pinned), tree)
+        for _, outbox, _ in pool.workers:
+            ranges.send(outbox, setup)
+        dispatch = _Dispatch(pool, high, chunk_size, progress)
+        mine = ranges.Stretch(0, pinned, tree, canonical.GENESIS_HASH.encode())
+        reader = cursor.connection.cursor()
         try:
-            if not all(_receive(inbox, 30) == ("ready",) for _, inbox, _ in active):
-                return None
+            while (taken := dispatch.take()) is not None:
+                start, stop = taken
+                reader.execute(sql["chunk"], (start, stop))
+                if not mine.add(stop, reader.fetchone()):
+                    return None
+                dispatch.mine(stop - start)
+                dispatch.serve()
         finally:
-            pool.release()  # every worker now reads the same state as this process
-        results = _collect(active, high, progress)
-        if results is None:
-            return None
+            reader.close()
+        stretches = [mine.result(), *(r for _, r in sorted(dispatch.finish().items()))]
         last = canonical.GENESIS_HASH.encode()
         found: dict[int, bytes] = {}
         tails = []
-        for k, _, _ in active:
-            _, first, end, pins, tail = results[k]
-            if first != last:
+        for _, lo, hi, first, end, pins, tail in stretches:
+            if lo < hi and first != last:
                 return None
-            last = end
+            last = end if lo < hi else last
             found.update(pins)
             tails.append(tail)
         for size in sorted(pinned):
@@ -411,31 +495,8 @@ def _walk_parallel(
         if high > tree:
             _grow(frontier, tree, tree, high, b"".join(tails), latest, good)
         return _finish(high, head, last.decode(), frontier, latest)
-    except (_Bad, OSError, KeyError, ValueError):
+    except (_Bad, _Fault, OSError, KeyError, ValueError):
         return None
-
-
-def _collect(active, high, progress) -> dict | None:
-    """Each active worker's ("ok", ...) result by index, or None at the first fault."""
-    results: dict[int, tuple] = {}
-    done = dict.fromkeys((k for k, _, _ in active), 0)
-    size = {k: n for k, _, n in active}
-    waiting = {inbox: k for k, inbox, _ in active}
-    while waiting:
-        for inbox in wait(list(waiting)):
-            k = waiting[inbox]
-            message = _receive(inbox)
-            if message[0] == "progress":
-                done[k] = message[1]
-            elif message[0] == "ok":
-                results[k] = message
-                done[k] = size[k]
-                del waiting[inbox]
-            else:  # "bad" or "error": the sequential walk names the fault
-                return None
-            if progress:
-                progress(sum(done.values()), high)
-    return results
 
 
 def _count(low, high) -> int:
@@ -468,13 +529,12 @@ def _walk(
             digests = _fast_range(start, stop, row, last)
             if digests is None:
                 _, digests = _locate(cursor, sql, start, stop, last.decode(), known)
-            hexes = digests.hex().encode()
             for size in [s for s in pinned if start < s <= stop]:
-                at = (size - start - 1) * 64
-                _check_pinned(good, pinned[size], hexes[at : at + 64], trusted)
+                at = (size - start - 1) * 32
+                _check_pinned(good, pinned[size], digests[at : at + 32].hex().encode(), trusted)
             if stop > tree:
                 tree = _grow(frontier, tree, start, stop, digests, latest, good)
-            last = hexes[-64:]
+            last = digests[-32:].hex().encode()
             if progress:
                 progress(stop, high)
     finally:
