@@ -237,3 +237,24 @@ def test_release_and_package_over_api(client, staff, door):
     assert resp.status_code == 201 and resp.json()["fields"] == ["loans.titles"]
     pkg = client.get(f"/api/disclosure/cases/{case}/releases/{resp.json()['ref']}").json()
     assert set(pkg["records"]) == {"loans.titles"}
+
+
+def test_written_decision_costs_counsel_and_close_over_api(client, staff, door):
+    client.force_login(staff["desk"])
+    case = post(client, "/api/disclosure/requests", officer_body()).json()["case"]
+    url = f"/api/disclosure/cases/{case}"
+    client.force_login(staff["director"])
+    resp = post(
+        client,
+        f"{url}/written-decisions",
+        {"disclose": False, "text": "Not disclosed.", "basis": "An administrative warrant only"},
+    )
+    assert resp.status_code == 201 and resp.json()["status"] == "declined"
+    assert resp.json()["written_decisions"][0]["basis"] == "An administrative warrant only"
+    resp = post(client, f"{url}/costs", {"description": "Search", "staff_minutes": 30})
+    assert resp.status_code == 400 and "bear the costs" in resp.json()["detail"]
+    resp = post(client, f"{url}/counsel-review", {"counsel_name": "A. Lawyer", "conclusion": "Ok"})
+    assert resp.status_code == 400 and "no emergency release" in resp.json()["detail"]
+    resp = post(client, f"{url}/close", {"reason": "Answered"})
+    assert resp.status_code == 200 and resp.json()["events"][-1]["kind"] == "closed"
+    assert Case.objects.get().closed_at is not None

@@ -32,6 +32,22 @@ def _case(request, ref, action):
     return services.get_case(request.user, ref, action=action)
 
 
+def _on_case(request, ref, action, act, /, **fields):
+    """The shape the case endpoints share: find the case, checking the caller's role (a refusal
+    is audited), then `act(user=..., case=..., **fields)` as the caller. Returns the case and
+    what `act` returned; a `DisclosureError` on the way becomes its HTTP status (`api.main`).
+    """
+    case = _case(request, ref, action)
+    return case, act(user=request.user, case=case, **fields)
+
+
+def _case_after(request, ref, action, act, /, **fields) -> dict:
+    """`_on_case`, answered with the whole case as it stands afterwards."""
+    case, _ = _on_case(request, ref, action, act, **fields)
+    case.refresh_from_db()
+    return _case_out(case)
+
+
 def _item_out(i) -> dict:
     """A checklist line (a stored item, or a line of the desk screen)."""
     return {

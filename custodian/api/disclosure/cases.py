@@ -10,9 +10,9 @@ from ninja.responses import Status
 
 from custodian.api.disclosure._common import (
     CASE_ROLES,
-    _case,
     _case_out,
     _event_out,
+    _on_case,
     _role_guard,
     _summary,
     router,
@@ -54,6 +54,5 @@ def get_case(request: HttpRequest, ref: UUID):
     operation_id="custodian_api_disclosure_add_note",
 )
 def add_note(request: HttpRequest, ref: UUID, payload: NoteIn):
-    case = _case(request, ref, "disclosure.case.note")
-    e = services.add_note(user=request.user, case=case, note=payload.note)
+    _, e = _on_case(request, ref, "disclosure.case.note", services.add_note, note=payload.note)
     return Status(201, _event_out(e))

@@ -11,6 +11,7 @@ from custodian.api.disclosure._common import (
     CASE_ROLES,
     _case,
     _case_out,
+    _on_case,
     _role_guard,
     router,
 )
@@ -26,8 +27,7 @@ from custodian.disclosure.services import DisclosureError
     operation_id="custodian_api_disclosure_unseal",
 )
 def unseal(request: HttpRequest, ref: UUID, payload: ReasonIn):
-    case = _case(request, ref, "disclosure.unseal")
-    services.unseal(user=request.user, case=case, reason=payload.reason)
+    case, _ = _on_case(request, ref, "disclosure.unseal", services.unseal, reason=payload.reason)
     return _case_out(case)
 
 
@@ -38,8 +38,7 @@ def unseal(request: HttpRequest, ref: UUID, payload: ReasonIn):
     operation_id="custodian_api_disclosure_close",
 )
 def close(request: HttpRequest, ref: UUID, payload: ReasonIn):
-    case = _case(request, ref, "disclosure.close")
-    services.close_case(user=request.user, case=case, note=payload.reason)
+    case, _ = _on_case(request, ref, "disclosure.close", services.close_case, note=payload.reason)
     return _case_out(case)
 
 

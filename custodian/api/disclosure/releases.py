@@ -10,7 +10,8 @@ from ninja.responses import Status
 
 from custodian.api.disclosure._common import (
     _case,
-    _case_out,
+    _case_after,
+    _on_case,
     _release_out,
     router,
 )
@@ -32,10 +33,11 @@ from custodian.disclosure import services
     operation_id="custodian_api_disclosure_add_release",
 )
 def add_release(request: HttpRequest, ref: UUID, payload: ReleaseIn):
-    case = _case(request, ref, "disclosure.release")
-    rel = services.release(
-        user=request.user,
-        case=case,
+    _, rel = _on_case(
+        request,
+        ref,
+        "disclosure.release",
+        services.release,
         handed_to=payload.handed_to,
         fields=list(payload.fields) if payload.fields else None,
         date_from=payload.date_from,
@@ -69,14 +71,7 @@ def get_package(request: HttpRequest, ref: UUID, release_ref: UUID):
     operation_id="custodian_api_disclosure_add_cost",
 )
 def add_cost(request: HttpRequest, ref: UUID, payload: CostIn):
-    case = _case(request, ref, "disclosure.cost")
-    c = services.add_cost(
-        user=request.user,
-        case=case,
-        description=payload.description,
-        staff_minutes=payload.staff_minutes,
-        hourly_rate_cents=payload.hourly_rate_cents,
-    )
+    _, c = _on_case(request, ref, "disclosure.cost", services.add_cost, **payload.model_dump())
     return Status(
         201,
         {
@@ -110,12 +105,13 @@ def get_invoice(request: HttpRequest, ref: UUID):
     operation_id="custodian_api_disclosure_add_counsel_review",
 )
 def add_counsel_review(request: HttpRequest, ref: UUID, payload: CounselIn):
-    case = _case(request, ref, "disclosure.counsel_review")
-    services.record_counsel_review(
-        user=request.user,
-        case=case,
-        counsel_name=payload.counsel_name,
-        conclusion=payload.conclusion,
+    return Status(
+        201,
+        _case_after(
+            request,
+            ref,
+            "disclosure.counsel_review",
+            services.record_counsel_review,
+            **payload.model_dump(),
+        ),
     )
-    case.refresh_from_db()
-    return Status(201, _case_out(case))

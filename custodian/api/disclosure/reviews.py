@@ -7,11 +7,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja.responses import Status
 
-from custodian.api.disclosure._common import (
-    _case,
-    _case_out,
-    router,
-)
+from custodian.api.disclosure._common import _case_after, router
 from custodian.api.disclosure.schemas import ERRORS, CaseOut, ReviewIn, WrittenDecisionIn
 from custodian.disclosure import services
 
@@ -23,18 +19,10 @@ from custodian.disclosure import services
     operation_id="custodian_api_disclosure_add_review",
 )
 def add_review(request: HttpRequest, ref: UUID, payload: ReviewIn):
-    case = _case(request, ref, "disclosure.review")
-    services.review(
-        user=request.user,
-        case=case,
-        instrument_valid=payload.instrument_valid,
-        counsel_consulted=payload.counsel_consulted,
-        board_consulted=payload.board_consulted,
-        emergency_confirmed=payload.emergency_confirmed,
-        notes=payload.notes,
+    return Status(
+        201,
+        _case_after(request, ref, "disclosure.review", services.review, **payload.model_dump()),
     )
-    case.refresh_from_db()
-    return Status(201, _case_out(case))
 
 
 @router.post(
@@ -44,13 +32,13 @@ def add_review(request: HttpRequest, ref: UUID, payload: ReviewIn):
     operation_id="custodian_api_disclosure_add_written_decision",
 )
 def add_written_decision(request: HttpRequest, ref: UUID, payload: WrittenDecisionIn):
-    case = _case(request, ref, "disclosure.written_decision")
-    services.write_decision(
-        user=request.user,
-        case=case,
-        disclose=payload.disclose,
-        text=payload.text,
-        basis=payload.basis,
+    return Status(
+        201,
+        _case_after(
+            request,
+            ref,
+            "disclosure.written_decision",
+            services.write_decision,
+            **payload.model_dump(),
+        ),
     )
-    case.refresh_from_db()
-    return Status(201, _case_out(case))
