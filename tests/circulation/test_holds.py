@@ -1,7 +1,5 @@
 """Holds: first come, first served; the hold shelf; cancelling; expiry."""
 
-import datetime as dt
-
 import pytest
 
 from custodian.circulation.errors import (
@@ -18,24 +16,21 @@ from custodian.circulation.services import (
     place_hold,
 )
 from custodian.records.models import Hold, Item, Patron
+from tests.circulation import test_renew
 from tests.circulation.desk import assert_desk_safe
-from tests.records.factories import NOW, TODAY, make_branch, make_item, make_patron
+from tests.circulation.test_renew import DAY
+from tests.records.factories import NOW, TODAY, make_item, make_patron
 
 pytestmark = pytest.mark.django_db
 
-DAY = dt.timedelta(days=1)
+# A branch, and a loan there of one of its items: the renewal tests' fixtures.
+branch = test_renew.branch
+loan = test_renew.loan
 
 
 @pytest.fixture
-def branch():
-    return make_branch()
-
-
-@pytest.fixture
-def lent_item(branch):
-    item = make_item(branch=branch)
-    check_out(patron=make_patron(), item=item, branch=branch, now=NOW)
-    return item
+def lent_item(loan):
+    return loan.item
 
 
 def test_a_hold_on_a_lent_item_waits(lent_item, branch):

@@ -28,7 +28,8 @@ def branch():
 
 @pytest.fixture
 def loan(branch):
-    return check_out(patron=make_patron(), item=make_item(), branch=branch, now=NOW)
+    """A loan at `branch` of one of its items."""
+    return check_out(patron=make_patron(), item=make_item(branch=branch), branch=branch, now=NOW)
 
 
 def test_renewal_gives_a_new_loan_period_from_today(loan):
