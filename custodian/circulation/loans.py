@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.db.transaction import TransactionManagementError
 
@@ -127,15 +127,15 @@ def _lend(
     catches the case the lock cannot (no row locks, or a Loan written without updating the
     item's status), without a savepoint.
     """
-    ops = connection.ops
+    db = cursor.db  # the cursor's connection: `connection` is a thread-local lookup each time
     cursor.execute(
         _INSERT_LOAN,
         [
             item_id,
             patron_id,
             branch_id,
-            ops.adapt_datetimefield_value(now),
-            ops.adapt_datefield_value(due_on),
+            db.ops.adapt_datetimefield_value(now),
+            db.ops.adapt_datefield_value(due_on),
         ],
     )
     row = cursor.fetchone()
@@ -145,9 +145,7 @@ def _lend(
     if hold_id is not None:
         cursor.execute(_SET_HOLD_STATUS, [Hold.Status.FILLED, hold_id])
     # All of Loan's columns, in its field order.
-    return Loan.from_db(
-        connection.alias, None, (row[0], item_id, patron_id, branch_id, now, due_on, 0)
-    )
+    return Loan.from_db(db.alias, None, (row[0], item_id, patron_id, branch_id, now, due_on, 0))
 
 
 def check_out(
@@ -194,16 +192,18 @@ def check_out_fresh(
     On SQLite that transaction began with BEGIN IMMEDIATE and has held the write lock since:
     nothing can have changed. With row locks (PostgreSQL) the item's status is re-read under
     its lock, as `check_out` does. The rules and messages are `check_out`'s; the loan comes
-    back with the related objects' keys only. `cursor`: the caller's open cursor, if any.
+    back with the related objects' keys only. `cursor`: the caller's open cursor (Django's, or
+    the audit's `raw_cursor`), if any.
     """
-    if not connection.in_atomic_block:
+    db = cursor.db if cursor is not None else connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
         raise TransactionManagementError("check_out_fresh joins the transaction that read its rows")
     now = resolve_now(now)
     today = local_day(now)
     days = _loan_days(loan_days)
     check_standing(patron.status, patron.expires_on, today)
-    with nullcontext(cursor) if cursor is not None else connection.cursor() as cursor:
-        if connection.features.has_select_for_update:
+    with nullcontext(cursor) if cursor is not None else db.cursor() as cursor:
+        if db.features.has_select_for_update:
             cursor.execute(_LOCK_ITEM_STATUS, [item.pk])
             (item.status,) = cursor.fetchone()
         hold_id = _hold_to_fill(item=item, patron=patron, cursor=cursor)

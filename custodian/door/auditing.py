@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from custodian.audit.services import record_access
+from custodian.audit.services import append_access
 from custodian.door.readers import Reader
 from custodian.door.ruling import Ruling
 
@@ -22,7 +22,7 @@ def record(
     ruling: Ruling,
     action: str = "read",
 ) -> None:
-    record_access(
+    append_access(
         actor=reader.actor,
         role=reader.audit_role,
         purpose=audit_purpose(reader, purpose),

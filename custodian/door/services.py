@@ -9,6 +9,7 @@ from uuid import UUID
 from django.db import connection, transaction
 from django.utils import timezone
 
+from custodian.audit.services import raw_cursor
 from custodian.circulation import services as circulation
 from custodian.circulation.errors import CirculationError
 from custodian.door import auditing
@@ -77,16 +78,16 @@ def _patron_and_item_for_check_out(cursor, patron_ref, barcode: str) -> tuple[Pa
     ref = _ref(patron_ref)
     cursor.execute(
         _SELECT_PATRON_AND_ITEM,
-        [(barcode or "").strip(), _PATRON_REF.get_db_prep_value(ref, connection)],
+        [(barcode or "").strip(), _PATRON_REF.get_db_prep_value(ref, cursor.db)],
     )
     row = cursor.fetchone()
     if row is None:
         raise PatronNotFound()
     if row[4] is None:
         raise ItemNotFound()
-    patron = Patron.from_db(connection.alias, _CHECK_OUT_PATRON, row[:4])
+    patron = Patron.from_db(cursor.db.alias, _CHECK_OUT_PATRON, row[:4])
     patron.ref = ref
-    return patron, Item.from_db(connection.alias, _CHECK_OUT_ITEM, row[4:])
+    return patron, Item.from_db(cursor.db.alias, _CHECK_OUT_ITEM, row[4:])
 
 
 def _branch_id(reader: Reader, item: Item) -> int:
@@ -152,8 +153,9 @@ def check_out(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> Che
         )
         return CheckOutReceipt(barcode=item.barcode, title=item.title, due_on=loan.due_on)
 
-    # One cursor for the door's reads and the circulation writes (the audit opens its own).
-    with connection.cursor() as cursor:
+    # One cursor for the door's reads and the circulation writes (the audit opens its own):
+    # the driver's, as the audit's, since Django's wrapper costs ~25 µs a statement.
+    with raw_cursor(connection) as cursor:
         return _act(reader=reader, action="check_out", locate=locate, perform=perform)
 
 
