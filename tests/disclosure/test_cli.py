@@ -6,35 +6,14 @@ from typer.testing import CliRunner
 
 from custodian.cli import app
 from custodian.disclosure import services
-from custodian.disclosure.services import Intake
-from tests.disclosure.conftest import CARD
+from tests.disclosure.intakes import fisa_order, member_of_the_public
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_transparency_report_leaves_sealed_cases_out(door, staff):
-    services.intake(
-        user=staff["desk"],
-        data=Intake(
-            requester_kind="public",
-            channel="in_person",
-            requested=["loans.titles"],
-            card_number=CARD,
-        ),
-    )
-    services.intake(
-        user=staff["desk"],
-        data=Intake(
-            requester_kind="law_enforcement",
-            channel="in_person",
-            requested=["loans.titles"],
-            card_number=CARD,
-            instrument_type="fisa_order",
-            instrument_signed_by="judge",
-            instrument_court="fisa",
-            instrument_scope=["loans.titles"],
-        ),
-    )
+    services.intake(user=staff["desk"], data=member_of_the_public())
+    services.intake(user=staff["desk"], data=fisa_order())
     year = dt.date.today().year
     result = CliRunner().invoke(app, ["transparency-report", "--year", str(year), "--json"])
     assert result.exit_code == 0, result.output

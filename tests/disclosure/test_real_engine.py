@@ -6,9 +6,15 @@ import pytest
 from django.test import override_settings
 
 from custodian.disclosure import selectors, services
-from custodian.disclosure.services import Intake
-from tests.disclosure.conftest import CARD
-from tests.disclosure.intakes import officer, phone_caller_with_barcode
+from tests.disclosure.intakes import (
+    board_review,
+    emergency_release,
+    fisa_order,
+    member_of_the_public,
+    officer,
+    phone_caller_with_barcode,
+    subpoena,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +39,13 @@ def test_sonoma_administrative_warrant(real_engine, staff, door):
 
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_phone(real_engine, staff):
-    screen = services.intake(
-        user=staff["desk"],
-        data=phone_caller_with_barcode(),
-    )
+    screen = services.intake(user=staff["desk"], data=phone_caller_with_barcode())
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_fisa_sealed_and_left_out_of_transparency(real_engine, staff):
-    screen = services.intake(
-        user=staff["desk"],
-        data=officer(
-            requester_kind="law_enforcement",
-            instrument_type="fisa_order",
-            instrument_signed_by="judge",
-            instrument_court="fisa",
-            instrument_scope=["loans.titles"],
-            requested=["loans.titles"],
-        ),
-    )
+    screen = services.intake(user=staff["desk"], data=fisa_order())
     assert screen.case.sealed
     services.intake(user=staff["desk"], data=officer())
     report = selectors.transparency(dt.date.today().year)
@@ -64,66 +57,22 @@ def test_fisa_sealed_and_left_out_of_transparency(real_engine, staff):
 
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_jackson_subpoena_board_then_release(real_engine, staff):
-    case = services.intake(
-        user=staff["desk"],
-        data=officer(
-            requester_kind="law_enforcement",
-            instrument_type="subpoena",
-            instrument_signed_by="clerk",
-            instrument_court="state",
-            instrument_scope=["loans.titles"],
-        ),
-    ).case
+    case = services.intake(user=staff["desk"], data=subpoena()).case
     assert case.decision["refer_to"] == "director"
-    assert (
-        services.review(
-            user=staff["director"], case=case, instrument_valid=True, counsel_consulted=True
-        ).outcome
-        == "deny"
-    )
-    assert (
-        services.review(
-            user=staff["director"],
-            case=case,
-            instrument_valid=True,
-            counsel_consulted=True,
-            board_consulted=True,
-        ).outcome
-        == "partial_release"
-    )
+    assert board_review(staff["director"], case, board_consulted=False).outcome == "deny"
+    assert board_review(staff["director"], case, board_consulted=True).outcome == "partial_release"
     rel = services.release(user=staff["designee"], case=case, handed_to="Deputy Jones")
     assert rel.fields == ["loans.titles"]
 
 
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_emergency(real_engine, staff):
-    case = services.intake(
-        user=staff["desk"],
-        data=Intake(
-            requester_kind="law_enforcement",
-            channel="phone",
-            purpose="emergency",
-            card_number=CARD,
-            requested=["registration.address"],
-        ),
-    ).case
-    services.review(
-        user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True
-    )
-    rel = services.release(user=staff["director"], case=case, handed_to="Sgt. Lee")
+    case, rel = emergency_release(staff, handed_to="Sgt. Lee")
     assert rel.emergency and case.counsel_review.recorded_at is None
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_public_referred_to_branch_manager(real_engine, staff):
-    screen = services.intake(
-        user=staff["desk"],
-        data=Intake(
-            requester_kind="public",
-            channel="in_person",
-            card_number=CARD,
-            requested=["loans.titles"],
-        ),
-    )
+    screen = services.intake(user=staff["desk"], data=member_of_the_public())
     assert screen.case.assigned_role == "branch_manager"
     assert screen.must_do[0].code == "explain_policy" and screen.must_do[0].clause == "III.C.1"

@@ -16,9 +16,19 @@ from custodian.disclosure.models import (
     DisclosureRequest,
     Release,
 )
-from custodian.disclosure.services import DisclosureError, Forbidden, Intake, NotFound
+from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
 from tests.disclosure.conftest import CARD
-from tests.disclosure.intakes import officer, phone_caller_with_barcode
+from tests.disclosure.intakes import (
+    board_review,
+    emergency_release,
+    fisa_order,
+    law_enforcement,
+    member_of_the_public,
+    officer,
+    phone_caller_with_barcode,
+    release_after_written_decision,
+    subpoena,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +37,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_westchester_caller_is_told_counts_and_due_dates_only(door, staff, audit_log):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        screen = services.intake(
-            user=staff["desk"],
-            data=phone_caller_with_barcode(),
-        )
+        screen = services.intake(user=staff["desk"], data=phone_caller_with_barcode())
     assert screen.say_now == ["3 items, due 4, 9 and 12 December"]
     assert "Secret" not in json.dumps(screen.say_now)
     # Only the released fields were read through the door.
@@ -105,12 +112,10 @@ def test_image_scans_are_accepted(door, staff):
 
 
 def test_judge_signed_warrant_released_only_within_its_face(door, staff):
-    data = officer(
-        requester_kind="law_enforcement",
-        instrument_type="search_warrant",
-        instrument_signed_by="judge",
-        instrument_court="state",
-        instrument_scope=["loans.titles"],
+    data = law_enforcement(
+        "search_warrant",
+        "judge",
+        court="state",
         requested=["loans.titles", "registration.address"],
         instrument_date_from=dt.date(2026, 1, 1),
         instrument_date_to=dt.date(2026, 12, 31),
@@ -138,13 +143,9 @@ def test_judge_signed_warrant_released_only_within_its_face(door, staff):
 
 
 def test_custody_document_gives_no_information_and_records_visit(door, staff):
-    data = officer(
-        requester_kind="law_enforcement",
-        instrument_type="arrest_warrant",
-        instrument_signed_by="judge",
-        instrument_scope=[],
+    screen = services.intake(
+        user=staff["desk"], data=law_enforcement("arrest_warrant", "judge", scope=[])
     )
-    screen = services.intake(user=staff["desk"], data=data)
     assert screen.custody and "give no information" in screen.headline
     assert screen.say_now == []
     assert screen.case.kind == "custody"
@@ -152,15 +153,7 @@ def test_custody_document_gives_no_information_and_records_visit(door, staff):
 
 
 def test_fisa_order_is_sealed_from_desk_and_manager(door, staff, audit_log):
-    data = officer(
-        requester_kind="law_enforcement",
-        instrument_type="fisa_order",
-        instrument_signed_by="judge",
-        instrument_court="fisa",
-        instrument_scope=["loans.titles"],
-        requested=["loans.titles"],
-    )
-    screen = services.intake(user=staff["desk"], data=data)
+    screen = services.intake(user=staff["desk"], data=fisa_order())
     case = screen.case
     assert case.sealed and screen.sealed and case.assigned_role == "director"
     assert "tell no one" in screen.headline.lower()
@@ -202,60 +195,33 @@ def test_desk_cannot_record_reviews(door, staff, audit_log):
 
 def test_jackson_subpoena_through_director_and_board_to_scoped_package(door, staff):
     with override_settings(CUSTODIAN_PROFILE="jackson-county"):
-        data = officer(
-            requester_kind="law_enforcement",
-            instrument_type="subpoena",
-            instrument_signed_by="clerk",
-            instrument_court="state",
-            instrument_scope=["loans.titles"],
+        data = subpoena(
             requested=["loans.titles", "registration.address"],
             instrument_date_from=dt.date(2026, 1, 1),
         )
         case = services.intake(user=staff["desk"], data=data).case
         assert case.request.profile == "jackson-county"
-        r1 = services.review(
-            user=staff["director"],
-            case=case,
-            instrument_valid=True,
-            counsel_consulted=True,
-            board_consulted=False,
-        )
+        r1 = board_review(staff["director"], case, board_consulted=False)
         assert r1.outcome == "deny"
         case.refresh_from_db()
         assert case.status == "declined"
     with override_settings(CUSTODIAN_PROFILE="jackson-county"):
-        r2 = services.review(
-            user=staff["director"],
-            case=case,
-            instrument_valid=True,
-            counsel_consulted=True,
-            board_consulted=True,
-        )
+        r2 = board_review(staff["director"], case, board_consulted=True)
     assert r2.outcome == "partial_release" and case.status == "approved"
-    with pytest.raises(DisclosureError, match="written decision"):
-        services.release(user=staff["director"], case=case, handed_to="County attorney")
-    services.write_decision(
-        user=staff["director"],
-        case=case,
-        disclose=True,
+    rel = release_after_written_decision(
+        staff["director"],
+        case,
         text="Heed the subpoena as to titles.",
         basis="Counsel found the subpoena proper; the board concurred on 20 November.",
+        handed_to="County attorney",
     )
-    rel = services.release(user=staff["director"], case=case, handed_to="County attorney")
     assert rel.fields == ["loans.titles"] and rel.date_from == dt.date(2026, 1, 1)
     assert case.events.filter(kind="written_decision").exists()
 
 
 def test_public_referral_reaches_branch_manager(door, staff):
     screen = services.intake(
-        user=staff["desk"],
-        data=Intake(
-            requester_kind="public",
-            channel="in_person",
-            requested=["loans.titles"],
-            card_number=CARD,
-            requester_name="A spouse",
-        ),
+        user=staff["desk"], data=member_of_the_public(requester_name="A spouse")
     )
     case = screen.case
     assert case.assigned_role == "branch_manager" and "branch manager" in screen.referral
@@ -270,25 +236,11 @@ def test_public_referral_reaches_branch_manager(door, staff):
 
 def test_westchester_emergency_then_counsel_review(door, staff):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        screen = services.intake(
-            user=staff["desk"],
-            data=Intake(
-                requester_kind="law_enforcement",
-                channel="phone",
-                purpose="emergency",
-                card_number=CARD,
-                requested=["registration.address"],
-                officer_name="Sgt. Lee",
-                officer_badge="9",
-            ),
-        )
-        case = screen.case
-        assert case.assigned_role == "director"
-        services.review(
-            user=staff["director"], case=case, instrument_valid=None, emergency_confirmed=True
-        )
         now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
-        rel = services.release(user=staff["director"], case=case, handed_to="Sgt. Lee", now=now)
+        case, rel = emergency_release(
+            staff, handed_to="Sgt. Lee", now=now, officer_name="Sgt. Lee", officer_badge="9"
+        )
+        assert case.assigned_role == "director"
     assert rel.emergency
     cr = CounselReview.objects.get(case=case)
     assert cr.due_by == now + dt.timedelta(days=3)
@@ -315,16 +267,8 @@ def test_westchester_emergency_then_counsel_review(door, staff):
 
 def test_costs_and_invoice_for_westchester_subpoena(door, staff):
     with override_settings(CUSTODIAN_PROFILE="westchester"):
-        case = services.intake(
-            user=staff["desk"],
-            data=officer(
-                requester_kind="law_enforcement",
-                instrument_type="subpoena",
-                instrument_signed_by="clerk",
-                instrument_scope=["loans.titles"],
-                requested=["loans.titles"],
-            ),
-        ).case
+        data = law_enforcement("subpoena", "clerk", requested=["loans.titles"])
+        case = services.intake(user=staff["desk"], data=data).case
     assert case.cost_recovery
     with pytest.raises(DisclosureError):
         services.add_cost(user=staff["director"], case=case, description="search", staff_minutes=0)
@@ -388,13 +332,7 @@ def test_bad_intake_values_are_refused(door, staff):
 
 
 def test_release_twice_is_refused(door, staff):
-    data = officer(
-        requester_kind="law_enforcement",
-        instrument_type="search_warrant",
-        instrument_signed_by="judge",
-        instrument_scope=["loans.titles"],
-        requested=["loans.titles"],
-    )
+    data = law_enforcement("search_warrant", "judge", requested=["loans.titles"])
     case = services.intake(user=staff["desk"], data=data).case
     stale = Case.objects.get(pk=case.pk)
     services.release(user=staff["director"], case=case, handed_to="Det. A")

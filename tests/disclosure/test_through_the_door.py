@@ -10,33 +10,22 @@ from custodian.audit.services import verify_log
 from custodian.disclosure import rendering, services
 from custodian.disclosure.models import DisclosureRequest
 from custodian.disclosure.services import DisclosureError, Intake
+from tests.disclosure.intakes import (
+    law_enforcement,
+    member_of_the_public,
+    phone_caller_with_barcode,
+    release_after_written_decision,
+)
 from tests.disclosure.library import CARD, TITLES, due_dates, make_library
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def users(django_user_model):
-    return {
-        r: django_user_model.objects.create_user(username=f"{r}-u", password=None, role=r)
-        for r in ("desk", "branch_manager", "director", "designee", "it_admin")
-    }
-
-
 @override_settings(CUSTODIAN_PROFILE="westchester")
-def test_westchester_caller_through_the_door(users):
+def test_westchester_caller_through_the_door(staff):
     patron = make_library()
     before = AuditEntry.objects.count()
-    screen = services.intake(
-        user=users["desk"],
-        data=Intake(
-            requester_kind="patron",
-            channel="phone",
-            evidence=["card_number"],
-            card_number=CARD,
-            requested=["loans.count", "loans.due_dates", "loans.titles"],
-        ),
-    )
+    screen = services.intake(user=staff["desk"], data=phone_caller_with_barcode())
     assert screen.say_now == [f"3 items, due {rendering.say_dates(due_dates())}"]
     assert not any(t in json.dumps(screen.say_now) for t in TITLES)
     assert str(screen.request.patron_ref) == str(patron.ref)
@@ -48,58 +37,42 @@ def test_westchester_caller_through_the_door(users):
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
-def test_judge_warrant_package_through_the_door(users):
+def test_judge_warrant_package_through_the_door(staff):
     make_library()
-    case = services.intake(
-        user=users["desk"],
-        data=Intake(
-            requester_kind="law_enforcement",
-            channel="in_person",
-            evidence=["officer_credentials"],
-            card_number=CARD,
-            officer_name="Det. Ruiz",
-            officer_badge="311",
-            instrument_type="search_warrant",
-            instrument_signed_by="judge",
-            instrument_court="state",
-            instrument_scope=["loans.titles"],
-            requested=["loans.titles", "registration.address"],
-        ),
-    ).case
+    data = law_enforcement(
+        "search_warrant",
+        "judge",
+        court="state",
+        requested=["loans.titles", "registration.address"],
+        officer_name="Det. Ruiz",
+        officer_badge="311",
+        officer_agency="",
+        stated_purpose="",
+    )
+    case = services.intake(user=staff["desk"], data=data).case
     assert case.status == "approved"
-    with pytest.raises(DisclosureError, match="written decision"):
-        services.release(user=users["director"], case=case, handed_to="Det. Ruiz")
-    services.write_decision(
-        user=users["director"],
-        case=case,
-        disclose=True,
+    rel = release_after_written_decision(
+        staff["director"],
+        case,
         text="Comply as to titles only.",
         basis="Judge-signed state search warrant naming current loans (III.C.2.d.i).",
+        handed_to="Det. Ruiz, badge 311",
     )
-    rel = services.release(user=users["director"], case=case, handed_to="Det. Ruiz, badge 311")
     doc = json.loads(rel.json.read())
     assert sorted(doc["records"]["loans.titles"]) == sorted(TITLES)
     assert "12 Orchard Lane" not in json.dumps(doc)
     assert verify_log().ok
 
 
-def test_unknown_card_through_the_door(users):
+def test_unknown_card_through_the_door(staff):
     make_library()
     with pytest.raises(DisclosureError, match="No patron has that card number"):
-        services.intake(
-            user=users["desk"],
-            data=Intake(
-                requester_kind="public",
-                channel="in_person",
-                card_number="999999",
-                requested=["loans.titles"],
-            ),
-        )
+        services.intake(user=staff["desk"], data=member_of_the_public(card_number="999999"))
     assert DisclosureRequest.objects.count() == 0
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
-def test_guardian_age_read_through_the_door(users):
+def test_guardian_age_read_through_the_door(staff):
     import datetime as dt
 
     from django.utils import timezone
@@ -109,7 +82,7 @@ def test_guardian_age_read_through_the_door(users):
     patron.birth_date = dt.date(today.year - 15, 1, 1)
     patron.save()
     screen = services.intake(
-        user=users["desk"],
+        user=staff["desk"],
         data=Intake(
             requester_kind="guardian",
             channel="in_person",
