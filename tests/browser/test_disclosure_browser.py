@@ -154,18 +154,47 @@ def fill_intake(
     page.wait_for_load_state()
 
 
+def police_intake(page, officer, *, kind="law_enforcement", **kw):
+    """`fill_intake` for an officer (name, badge, agency) who showed credentials."""
+    fill_intake(page, kind=kind, evidence=["officer_credentials"], officer=officer, **kw)
+
+
 def case_url(page):
     return page.get_attribute("#case-link", "href")
+
+
+def open_case(sign_in, who, desk):
+    """Sign in as `who` and open the case the desk's decision screen links to."""
+    url = case_url(desk)
+    page = sign_in(who)
+    page.goto(url)
+    return page, url
+
+
+def submit(page, form):
+    """Press the form's button and wait for the page it leads to."""
+    page.click(f"{form} button")
+    page.wait_for_load_state()
+
+
+def hand_over(page, handed_to):
+    """Produce the disclosure package from the case page."""
+    page.fill("#release-form input[name=handed_to]", handed_to)
+    submit(page, "#release-form")
+
+
+def package(page, kind):
+    """The body of the case's released package: kind "JSON" or "PDF"."""
+    return page.request.get(page.get_attribute(f"#packages a:text('{kind}')", "href")).body()
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron):
     page = sign_in("desk")
-    fill_intake(
+    police_intake(
         page,
+        ("J. Smith", "4471", "ICE"),
         kind="immigration",
-        evidence=["officer_credentials"],
-        officer=("J. Smith", "4471", "ICE"),
         instrument="administrative_warrant",
         signed_by="agency_officer",
         scope=["registration.address"],
@@ -183,8 +212,7 @@ def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron)
     assert "does not voluntarily consent" in page.inner_text("#check-c")
     page.check("#check-c input[name=done]")
     page.fill("#check-c textarea[name=note]", "Told the officer at 10:05.")
-    page.click("#check-c button")
-    page.wait_for_load_state()
+    submit(page, "#check-c")
     assert page.is_checked("#check-c input[name=done]")
     # The incident report, as a printable page and as a PDF.
     page.click("#incident-link")
@@ -200,11 +228,9 @@ def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron)
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(
+    police_intake(
         desk,
-        kind="law_enforcement",
-        evidence=["officer_credentials"],
-        officer=("Det. Ruiz", "311", "SCSO"),
+        ("Det. Ruiz", "311", "SCSO"),
         instrument="search_warrant",
         signed_by="judge",
         court="state",
@@ -212,9 +238,7 @@ def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
         requested=["loans.titles", "registration.address"],
     )
     assert desk.inner_text("#outcome") == "Partly released"
-    url = case_url(desk)
-    director = sign_in("director")
-    director.goto(url)
+    director, _ = open_case(sign_in, "director", desk)
     # Only what the face of the warrant names can be released.
     offered = director.eval_on_selector_all(
         "#release-form input[name=fields]", "els => els.map(e => e.value)"
@@ -225,29 +249,22 @@ def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
     director.fill(
         "#decision-form textarea[name=basis]", "Judge-signed state warrant naming current loans."
     )
-    director.click("#decision-form button")
-    director.wait_for_load_state()
-    director.fill("#release-form input[name=handed_to]", "Det. Ruiz, badge 311")
-    director.click("#release-form button")
-    director.wait_for_load_state()
+    submit(director, "#decision-form")
+    hand_over(director, "Det. Ruiz, badge 311")
     assert director.inner_text("#case-status") == "Released"
-    href = director.get_attribute("#packages a:text('JSON')", "href")
-    doc = json.loads(director.request.get(href).body())
+    doc = json.loads(package(director, "JSON"))
     assert list(doc["records"]) == ["loans.titles"]
     assert sorted(doc["records"]["loans.titles"]) == sorted(TITLES)
     assert "12 Orchard Lane" not in json.dumps(doc)
-    pdf_href = director.get_attribute("#packages a:text('PDF')", "href")
-    assert director.request.get(pdf_href).body().startswith(b"%PDF")
+    assert package(director, "PDF").startswith(b"%PDF")
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
 def test_fisa_order_sealed_from_patron_and_desk_staff(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(
+    police_intake(
         desk,
-        kind="law_enforcement",
-        evidence=["officer_credentials"],
-        officer=("SA Kent", "F-9", "FBI"),
+        ("SA Kent", "F-9", "FBI"),
         instrument="fisa_order",
         signed_by="judge",
         court="fisa",
@@ -301,11 +318,9 @@ def test_westchester_caller_with_full_barcode(sign_in, patron):
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_jackson_subpoena_through_director_and_board(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(
+    police_intake(
         desk,
-        kind="law_enforcement",
-        evidence=["officer_credentials"],
-        officer=("Dep. Jones", "77", "JCSO"),
+        ("Dep. Jones", "77", "JCSO"),
         instrument="subpoena",
         signed_by="clerk",
         court="state",
@@ -315,8 +330,7 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
         date_to="2099-12-31",
     )
     assert desk.inner_text("#outcome") == "Referred"
-    url = case_url(desk)
-    director = sign_in("director")
+    director, url = open_case(sign_in, "director", desk)
     director.goto("/disclosure/cases/")
     assert director.is_visible("#queue-list")
     director.goto(url)
@@ -326,19 +340,15 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
         director.check("#review-form input[name=counsel_consulted]")
         if board:
             director.check("#review-form input[name=board_consulted]")
-        director.click("#review-form button")
-        director.wait_for_load_state()
+        submit(director, "#review-form")
 
     review(board=False)
     assert director.inner_text("#case-outcome") == "Denied"
     review(board=True)
     assert director.inner_text("#case-outcome") == "Partly released"
-    director.fill("#release-form input[name=handed_to]", "Deputy Jones, JCSO")
-    director.click("#release-form button")
-    director.wait_for_load_state()
+    hand_over(director, "Deputy Jones, JCSO")
     assert director.inner_text("#case-status") == "Released"
-    href = director.get_attribute("#packages a:text('JSON')", "href")
-    doc = json.loads(director.request.get(href).body())
+    doc = json.loads(package(director, "JSON"))
     assert list(doc["records"]) == ["loans.titles"] and doc["date_from"] == "2020-01-01"
     assert "Board" in director.inner_text("#reviews") or "board yes" in director.inner_text(
         "#reviews"
@@ -348,34 +358,26 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
 @override_settings(CUSTODIAN_PROFILE="westchester")
 def test_westchester_emergency_then_counsel_review(sign_in, patron):
     desk = sign_in("desk")
-    fill_intake(
+    police_intake(
         desk,
-        kind="law_enforcement",
+        ("Sgt. Lee", "9", "WPD"),
         channel="phone",
-        evidence=["officer_credentials"],
-        officer=("Sgt. Lee", "9", "WPD"),
         purpose="emergency",
         requested=["registration.address"],
     )
     assert desk.inner_text("#outcome") == "Referred"
-    url = case_url(desk)
-    director = sign_in("director")
-    director.goto(url)
+    director, url = open_case(sign_in, "director", desk)
     director.check("#review-form input[name=emergency_confirmed]")
-    director.click("#review-form button")
-    director.wait_for_load_state()
+    submit(director, "#review-form")
     assert director.inner_text("#case-outcome") == "Released"
-    director.fill("#release-form input[name=handed_to]", "Sgt. Lee, WPD")
-    director.click("#release-form button")
-    director.wait_for_load_state()
+    hand_over(director, "Sgt. Lee, WPD")
     assert director.is_visible("#counsel-due")
     director.goto("/disclosure/cases/")
     assert "Counsel must review" in director.inner_text("#reminder-list")
     director.goto(url)
     director.fill("#counsel-form input[name=counsel_name]", "Town Attorney")
     director.fill("#counsel-form textarea[name=conclusion]", "The emergency release was proper.")
-    director.click("#counsel-form button")
-    director.wait_for_load_state()
+    submit(director, "#counsel-form")
     assert "Town Attorney" in director.inner_text("#counsel-done")
     director.goto("/disclosure/cases/")
     assert not director.is_visible("#reminder-list")
