@@ -30,6 +30,17 @@ def officer_body(**extra):
     return body
 
 
+def police_body(instrument_type, court, **extra):
+    """`officer_body`, but a police officer with a judge-signed document naming loan titles."""
+    instrument = {
+        "type": instrument_type,
+        "signed_by": "judge",
+        "court": court,
+        "scope": ["loans.titles"],
+    }
+    return officer_body(requester_kind="law_enforcement", instrument=instrument, **extra)
+
+
 def post(client, url, body):
     return client.post(
         url,
@@ -148,16 +159,7 @@ def test_bad_input_clear_messages(client, staff, door):
 
 def test_sealed_case_is_404_for_desk_and_manager(client, staff, door, audit_log):
     client.force_login(staff["desk"])
-    body = officer_body(
-        requester_kind="law_enforcement",
-        instrument={
-            "type": "fisa_order",
-            "signed_by": "judge",
-            "court": "fisa",
-            "scope": ["loans.titles"],
-        },
-        requested=["loans.titles"],
-    )
+    body = police_body("fisa_order", "fisa", requested=["loans.titles"])
     data = post(client, "/api/disclosure/requests", body).json()
     assert data["sealed"]
     for who in ("desk", "branch_manager"):
@@ -213,19 +215,8 @@ def test_csrf_is_required_for_session_posts(staff, door):
 
 def test_release_and_package_over_api(client, staff, door):
     client.force_login(staff["desk"])
-    case = post(
-        client,
-        "/api/disclosure/requests",
-        officer_body(
-            requester_kind="law_enforcement",
-            instrument={
-                "type": "search_warrant",
-                "signed_by": "judge",
-                "court": "state",
-                "scope": ["loans.titles"],
-            },
-        ),
-    ).json()["case"]
+    body = police_body("search_warrant", "state")
+    case = post(client, "/api/disclosure/requests", body).json()["case"]
     client.force_login(staff["director"])
     resp = post(
         client,
