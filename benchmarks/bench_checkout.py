@@ -6,7 +6,8 @@ folder, it measures:
   door    one check-out per transaction through `custodian.door.check_out`: patron and
           item read in one query, the policy engine's decision, need-to-know, the
           hash-chained audit entry and the circulation write service (check the holds,
-          insert the loan, mark the item), then COMMIT: 9 SQL statements in all;
+          insert the loan, mark the item), then COMMIT: 8 SQL statements in all (BEGIN,
+          COMMIT and six through the driver's cursor, not Django's wrapper);
   plain   one INSERT of one row per transaction into a scratch table, then COMMIT, through
           the same Django connection with the same settings;
 
