@@ -16,7 +16,7 @@ from rich.table import Table
 
 from custodian.accounts.models import Role
 from custodian.records.models import Branch
-from custodian.synth import desk_morning
+from custodian.synth import desk_morning, disclosure_cases
 from custodian.synth.generator import (
     DEMO_PATRONS_FILE,
     LibraryExists,
@@ -89,6 +89,13 @@ def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[De
         calls = desk_morning.play(card_numbers=showcase_card_numbers())
         console.print(
             f"A first morning at the desk: {calls} look-ups and actions through the door."
+        )
+        played = disclosure_cases.play(
+            seed=seed, showcase={s.label: s.card_number for s in summary.showcase}
+        )
+        console.print(
+            f"A week of disclosure requests: {len(played)} taken at the desk, "
+            "carried on by the branch manager and the director as the policy decided."
         )
     print_showcase(console=console)
     return logins
