@@ -6,6 +6,7 @@ role, audits every attempt and reads patron data only through the door.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 
@@ -102,10 +103,59 @@ def intake(request):
     )
 
 
+@dataclass
+class Reading:
+    """A clause to read aloud under an officer step, and the obligations it stands for."""
+
+    clause: str
+    text: str
+    codes: list[str]
+
+
+@dataclass
+class OfficerStep(services.ChecklistLine):
+    """One step of the profile's officer checklist, with the decision's obligations it covers."""
+
+    readings: list[Reading] = field(default_factory=list)
+
+
+def _under(clause: str, step_clause: str) -> bool:
+    """Whether `clause` is the step's own clause or one of its parts (III.C.2.d.i ¶2 is
+    under III.C.2.d)."""
+    return clause == step_clause or clause.startswith((step_clause + ".", step_clause + " "))
+
+
+def checklists(screen) -> tuple[list, list[OfficerStep]]:
+    """The obligations to show on their own, and the officer steps with the obligations each
+    covers, so that each duty appears once.
+
+    An obligation belongs to the step whose clause cites it, or a part of it (by the clause
+    ids the profile gives both); its clause text is read aloud under that step. The rest,
+    such as notifying the director under III.C.2 itself, stay on the obligation checklist.
+    """
+    steps = [OfficerStep(**vars(line)) for line in screen.officer_steps]
+    by_length = sorted(steps, key=lambda s: len(s.clause), reverse=True)
+    remaining = []
+    for ob in screen.must_do:
+        step = next((s for s in by_length if ob.clause and _under(ob.clause, s.clause)), None)
+        if step is None:
+            remaining.append(ob)
+            continue
+        reading = next((r for r in step.readings if r.clause == ob.clause), None)
+        if reading is None:
+            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code]))
+        else:
+            reading.codes.append(ob.code)
+    return remaining, steps
+
+
 def _decision_context(request, screen, once=False):
     d = screen.decision
+    must_do, officer_steps = checklists(screen)
     return {
         "screen": screen,
+        "must_do": must_do,
+        "officer_steps": officer_steps,
         "req": screen.request,
         "decision": d,
         "once": once,
@@ -189,10 +239,13 @@ def _case_context(request, case):
     except Exception:  # noqa: BLE001 - no counsel review on this case
         counsel = None
     screen = services.desk_screen(user=user, req=req)
+    must_do, officer_steps = checklists(screen)
     return {
         "case": case,
         "req": req,
         "screen": screen,
+        "must_do": must_do,
+        "officer_steps": officer_steps,
         "decision": case.decision,
         "outcome_label": vocab.OUTCOMES.get(case.decision["outcome"], case.decision["outcome"]),
         "events": list(case.events.select_related("actor")),

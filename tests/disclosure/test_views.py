@@ -188,3 +188,89 @@ def test_sealed_patron_refs(staff, door):
         ),
     )
     assert selectors.sealed_patron_refs() == {door.ref}
+
+
+SONOMA_OFFICER_DOCUMENTS = {
+    "no document": dict(instrument_type="", instrument_signed_by="", instrument_scope=[]),
+    "judge-signed warrant": dict(
+        instrument_type="search_warrant",
+        instrument_signed_by="judge",
+        instrument_court="state",
+        instrument_scope=["loans.titles"],
+    ),
+    "subpoena": dict(
+        instrument_type="subpoena",
+        instrument_signed_by="clerk",
+        instrument_court="state",
+        instrument_scope=["loans.titles"],
+    ),
+    "FISA order": dict(
+        instrument_type="fisa_order",
+        instrument_signed_by="judge",
+        instrument_court="fisa",
+        instrument_scope=["loans.titles"],
+    ),
+}
+
+
+def _checklist_region(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def _part_of(clause: str, whole: str) -> bool:
+    return clause.startswith((whole + ".", whole + " "))
+
+
+@pytest.mark.parametrize("document", SONOMA_OFFICER_DOCUMENTS)
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, document):
+    import re
+
+    from django.utils.html import escape
+
+    from custodian.disclosure import services
+    from tests.disclosure.intakes import officer
+
+    data = officer(
+        requester_kind="law_enforcement",
+        requested=["loans.titles"],
+        **SONOMA_OFFICER_DOCUMENTS[document],
+    )
+    screen = services.intake(user=staff["desk"], data=data)
+    req = screen.request
+    assert screen.officer_steps and screen.must_do, "an officer at a Sonoma desk"
+    client.force_login(staff["director"])
+    pages = {
+        "decision": _checklist_region(
+            client.get(reverse("disclosure:request", args=[req.ref])).content.decode(),
+            'id="must-do"',
+            'id="basis"',
+        ),
+        "case": _checklist_region(
+            client.get(reverse("disclosure:case", args=[req.case.ref])).content.decode(),
+            'id="todo"',
+            "</section>",
+        ),
+    }
+    for page, html in pages.items():
+        items = re.findall(r'<li id="check-(\w+)"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
+        assert [code for code, _ in items if len(code) == 1] == list("abcdefghi"), page
+        heads = {code: head.split(": ", 1)[0] for code, head in items if ": " in head}
+        steps = {heads[code] for code in "abcdefghi"}
+        # One duty, one item: no clause heads two items, and no obligation is shown beside
+        # the step whose clause (or a part of it) it comes from.
+        assert len(heads) == len(items) == len(set(heads.values())), (page, heads)
+        shown_twice = [
+            (code, clause)
+            for code, clause in heads.items()
+            if len(code) > 1 and any(clause == s or _part_of(clause, s) for s in steps)
+        ]
+        assert not shown_twice, page
+        texts = [i.read_aloud for i in screen.must_do]
+        for text in set(texts):
+            assert html.count(escape(text)) == 1, (page, text[:40])
+        # Nothing is lost: every obligation keeps its anchor, and its clause to read aloud.
+        for ob in screen.must_do:
+            assert html.count(f'id="check-{ob.code}"') == 1, (page, ob.code)
+        # What no step covers is still a duty of its own (III.C.2: tell the director).
+        assert "notify_director" in [code for code, _ in items], page
