@@ -110,6 +110,7 @@ class Reading:
     clause: str
     text: str
     codes: list[str]
+    labels: list[str]  # what each obligation asks, in plain words: named, not only read
 
 
 @dataclass
@@ -143,9 +144,10 @@ def checklists(screen) -> tuple[list, list[OfficerStep]]:
             continue
         reading = next((r for r in step.readings if r.clause == ob.clause), None)
         if reading is None:
-            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code]))
+            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code], [ob.label]))
         else:
             reading.codes.append(ob.code)
+            reading.labels.append(ob.label)
     return remaining, steps
 
 

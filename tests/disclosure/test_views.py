@@ -272,5 +272,9 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
         # Nothing is lost: every obligation keeps its anchor, and its clause to read aloud.
         for ob in screen.must_do:
             assert html.count(f'id="check-{ob.code}"') == 1, (page, ob.code)
+        # A duty folded under a step is still named there, not only read as its clause.
+        for ob in screen.must_do:
+            if ob.code not in [code for code, _ in items]:
+                assert escape(ob.label) in html, (page, ob.code)
         # What no step covers is still a duty of its own (III.C.2: tell the director).
         assert "notify_director" in [code for code, _ in items], page
