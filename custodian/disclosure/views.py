@@ -111,6 +111,7 @@ class Reading:
     text: str
     codes: list[str]
     labels: list[str]  # what each obligation asks, in plain words: named, not only read
+    ids: list[int]  # their checklist items: ticked with the step
 
 
 @dataclass
@@ -144,10 +145,11 @@ def checklists(screen) -> tuple[list, list[OfficerStep]]:
             continue
         reading = next((r for r in step.readings if r.clause == ob.clause), None)
         if reading is None:
-            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code], [ob.label]))
+            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code], [ob.label], [ob.id]))
         else:
             reading.codes.append(ob.code)
             reading.labels.append(ob.label)
+            reading.ids.append(ob.id)
     return remaining, steps
 
 
@@ -189,6 +191,7 @@ def checklist(request):
             item_id=form.cleaned_data["item"],
             done=form.cleaned_data["done"],
             note=form.cleaned_data["note"],
+            covers=request.POST.getlist("covers"),
         )
     except (Forbidden, NotFound):
         raise

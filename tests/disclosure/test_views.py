@@ -278,3 +278,47 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
                 assert escape(ob.label) in html, (page, ob.code)
         # What no step covers is still a duty of its own (III.C.2: tell the director).
         assert "notify_director" in [code for code, _ in items], page
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_ticking_an_officer_step_ticks_the_duties_shown_under_it(client, staff, real_engine):
+    from custodian.disclosure import services
+    from custodian.disclosure.models import CaseEvent, ChecklistItem
+    from custodian.disclosure.views import checklists
+    from tests.disclosure.intakes import officer
+
+    data = officer(
+        requester_kind="law_enforcement",
+        requested=["loans.titles"],
+        **SONOMA_OFFICER_DOCUMENTS["judge-signed warrant"],
+    )
+    screen = services.intake(user=staff["desk"], data=data)
+    _, steps = checklists(screen)
+    step = next(s for s in steps if s.readings)
+    covered = [i for r in step.readings for i in r.ids]
+    client.force_login(staff["desk"])
+    case_page = reverse("disclosure:case", args=[screen.request.case.ref])
+    html = client.get(case_page).content.decode()
+    for item_id in covered:  # the step's form carries the duties it stands for
+        assert f'name="covers" value="{item_id}"' in html
+
+    resp = client.post(
+        reverse("disclosure:checklist"),
+        {"item": step.id, "done": "on", "note": "Copied.", "covers": covered, "next": case_page},
+    )
+    assert resp.status_code == 302
+    ticked = ChecklistItem.objects.filter(pk__in=[step.id, *covered])
+    assert all(i.done and i.done_by == staff["desk"] for i in ticked)
+    assert CaseEvent.objects.filter(kind="checklist").count() == 1 + len(covered)
+
+    # A duty of another request cannot ride along: refused, and nothing changes.
+    other = services.intake(user=staff["desk"], data=data)
+    stranger = other.must_do[0].id
+    events = CaseEvent.objects.count()
+    resp = client.post(
+        reverse("disclosure:checklist"), {"item": step.id, "covers": [stranger], "next": case_page}
+    )
+    assert resp.status_code == 404
+    assert ChecklistItem.objects.get(pk=step.id).done  # not unticked
+    assert not ChecklistItem.objects.get(pk=stranger).done
+    assert CaseEvent.objects.count() == events

@@ -123,11 +123,17 @@ def say_now_lines(*, user, req: DisclosureRequest, decision: dict) -> list[str]:
 
 
 def set_checklist_item(
-    *, user, item_id: int, done: bool, note: str = "", now=None
+    *, user, item_id: int, done: bool, note: str = "", covers=(), now=None
 ) -> ChecklistItem:
+    """Tick (or untick) one checklist item, and with it the items it `covers`: the
+    obligations an officer step stands for on screen (views.checklists), which belong to
+    the same request. All or nothing, each change on the case's timeline."""
     try:
         item = ChecklistItem.objects.select_related("request").get(pk=item_id)
+        covered = list(ChecklistItem.objects.filter(pk__in=[int(i) for i in covers]))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError):
+        _refuse(user, "disclosure.checklist", "No such checklist item.", exc=NotFound)
+    if len(covered) != len(set(covers)) or any(c.request_id != item.request_id for c in covered):
         _refuse(user, "disclosure.checklist", "No such checklist item.", exc=NotFound)
     req = item.request
     if not can_view_request(user, req):
@@ -149,19 +155,20 @@ def set_checklist_item(
     now = now or timezone.now()
     with transaction.atomic():
         item.note = note.strip() if note is not None else item.note
-        if done and not item.done:
-            item.done, item.done_by, item.done_at = True, user, now
-        elif not done:
-            item.done, item.done_by, item.done_at = False, None, None
-        item.save()
-        if _has_case(req):
-            _event(
-                req.case,
-                user,
-                "checklist",
-                f"{item.clause or item.code}: {'done' if item.done else 'not done'}"
-                + (f" — {item.note}" if item.note else ""),
-            )
+        for each in [item, *covered]:
+            if done and not each.done:
+                each.done, each.done_by, each.done_at = True, user, now
+            elif not done:
+                each.done, each.done_by, each.done_at = False, None, None
+            each.save()
+            if _has_case(req):
+                _event(
+                    req.case,
+                    user,
+                    "checklist",
+                    f"{each.clause or each.code}: {'done' if each.done else 'not done'}"
+                    + (f" — {each.note}" if each.note else ""),
+                )
         gateways.audit(
             user=user, action="disclosure.checklist", outcome="allowed", patron_ref=req.patron_ref
         )
