@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 import pytest
 from django.db import connection
 
-from custodian.audit import canonical, ranges, verify
+from custodian.audit import canonical, parallel, ranges, verify
 from tests.audit import helpers as h
 
 
@@ -31,8 +31,8 @@ def test_dispatch_hands_out_every_range_exactly_once(high, chunk, workers):
     inboxes = [Connection(r, writable=False) for r, _ in pipes]
     try:
         outboxes = [_Outbox() for _ in range(workers)]
-        pool = verify._Pool("sqlite", {}, [(None, *pair) for pair in zip(outboxes, inboxes)])
-        dispatch = verify._Dispatch(pool, high, chunk, None)
+        pool = parallel.Pool("sqlite", {}, [(None, *pair) for pair in zip(outboxes, inboxes)])
+        dispatch = parallel.Dispatch(pool, high, chunk, None)
         mine = []
         while (taken := dispatch.take()) is not None:
             mine.append(taken)
