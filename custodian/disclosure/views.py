@@ -109,9 +109,9 @@ class Reading:
 
     clause: str
     text: str
-    codes: list[str]
-    labels: list[str]  # what each obligation asks, in plain words: named, not only read
-    ids: list[int]  # their checklist items: ticked with the step
+    # The decision's obligations citing this clause (services.ChecklistLine): each is named
+    # in plain words, keeps its anchor, and is ticked with the step.
+    obligations: list
 
 
 @dataclass
@@ -145,11 +145,8 @@ def checklists(screen) -> tuple[list, list[OfficerStep]]:
             continue
         reading = next((r for r in step.readings if r.clause == ob.clause), None)
         if reading is None:
-            step.readings.append(Reading(ob.clause, ob.read_aloud, [ob.code], [ob.label], [ob.id]))
-        else:
-            reading.codes.append(ob.code)
-            reading.labels.append(ob.label)
-            reading.ids.append(ob.id)
+            step.readings.append(reading := Reading(ob.clause, ob.read_aloud, []))
+        reading.obligations.append(ob)
     return remaining, steps
 
 

@@ -295,7 +295,7 @@ def test_ticking_an_officer_step_ticks_the_duties_shown_under_it(client, staff, 
     screen = services.intake(user=staff["desk"], data=data)
     _, steps = checklists(screen)
     step = next(s for s in steps if s.readings)
-    covered = [i for r in step.readings for i in r.ids]
+    covered = [ob.id for r in step.readings for ob in r.obligations]
     client.force_login(staff["desk"])
     case_page = reverse("disclosure:case", args=[screen.request.case.ref])
     html = client.get(case_page).content.decode()

@@ -129,11 +129,13 @@ def set_checklist_item(
     obligations an officer step stands for on screen (views.checklists), which belong to
     the same request. All or nothing, each change on the case's timeline."""
     try:
+        wanted = {int(i) for i in covers}
         item = ChecklistItem.objects.select_related("request").get(pk=item_id)
-        covered = list(ChecklistItem.objects.filter(pk__in=[int(i) for i in covers]))
+        covered = list(ChecklistItem.objects.filter(pk__in=wanted))
     except (ChecklistItem.DoesNotExist, ValueError, TypeError):
         _refuse(user, "disclosure.checklist", "No such checklist item.", exc=NotFound)
-    if len(covered) != len(set(covers)) or any(c.request_id != item.request_id for c in covered):
+    # Every covered item must exist and be this request's.
+    if len(covered) != len(wanted) or any(c.request_id != item.request_id for c in covered):
         _refuse(user, "disclosure.checklist", "No such checklist item.", exc=NotFound)
     req = item.request
     if not can_view_request(user, req):
