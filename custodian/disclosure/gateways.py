@@ -80,6 +80,18 @@ def read_fields(
     )
 
 
+def read_package(*, user, patron_ref: str, fields: list[str], hand_over: bool = False) -> Any:
+    """Whether this user may see a stored package of `fields` (the door rules and audits it)."""
+    from custodian import door
+
+    return door.read_package(
+        reader=staff_reader(user),
+        patron_ref=str(patron_ref),
+        fields=list(fields),
+        hand_over=hand_over,
+    )
+
+
 def audit(
     *, user, action: str, outcome: str, patron_ref=None, fields=(), clauses=(), purpose="disclosure"
 ):

@@ -333,6 +333,8 @@ class Release(models.Model):
     pdf = models.FileField(storage=disclosure_storage, upload_to="packages/%Y/%m/")
     json = models.FileField(storage=disclosure_storage, upload_to="packages/%Y/%m/")
     sha256 = models.CharField(max_length=64, help_text="Of the JSON package.")
+    # When whoever handed it over (if not a custodian of records) opened it to do so: once.
+    handover_opened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

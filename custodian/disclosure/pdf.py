@@ -83,7 +83,9 @@ def package_pdf(doc: dict) -> bytes:
     pdf.pair("Document", vocab.INSTRUMENT_TYPES.get(d.get("type") or "", "none"))
     pdf.pair("Signed by", vocab.SIGNERS.get(d.get("signed_by") or "", "-"))
     pdf.pair("Court", vocab.COURTS.get(d.get("court") or "", "-"))
-    pdf.pair("Named on its face", ", ".join(d.get("scope") or []) or "-")
+    pdf.pair(
+        "Named on its face", "; ".join(vocab.FIELDS.get(f, f) for f in d.get("scope") or []) or "-"
+    )
     pdf.pair("Date range", f"{doc.get('date_from') or 'any'} to {doc.get('date_to') or 'any'}")
     pdf.pair("Handed to", doc["handed_to"])
     pdf.pair("Handed at", doc["handed_at"])

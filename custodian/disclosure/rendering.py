@@ -197,3 +197,53 @@ def missing_from(view, fields: list[str]) -> list[str]:
     if released is None:
         return [f for f in fields if _get(view, f) is None]
     return [f for f in fields if f not in released]
+
+
+# ---------------------------------------------------------------- a package on screen
+
+_ROW_LABELS = {
+    "returned_on": "returned",
+    "due_on": "due",
+    "paid_on": "paid",
+    "assessed_on": "charged",
+}
+
+
+def _word(v) -> str:
+    """A stored (JSON) value in plain words: ISO dates as "3 November 2026"."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, str):
+        try:
+            d = dt.datetime.fromisoformat(v)
+        except ValueError:
+            return v
+        if len(v) == 10:
+            return f"{d:%-d %B %Y}"
+        return f"{timezone.localtime(d) if timezone.is_aware(d) else d:%-d %B %Y %H:%M}"
+    return str(v)
+
+
+def _row_words(row) -> str:
+    if isinstance(row, dict):
+        # What it is first (a title), then its dates: the stored JSON sorts its keys.
+        present = [(k, v) for k, v in row.items() if v not in (None, "")]
+        plain = [_word(v) for k, v in present if k not in _ROW_LABELS]
+        dated = [f"{_ROW_LABELS[k]} {_word(v)}" for k, v in present if k in _ROW_LABELS]
+        return ", ".join(plain + dated)
+    return _word(row)
+
+
+def package_sections(document: dict) -> list[tuple[str, list[str]]]:
+    """The records of a stored package, one (field in library words, lines) per field."""
+    out = []
+    for f in document.get("fields", []):
+        v = document.get("records", {}).get(f)
+        if v is None:
+            lines = ["None within the date range."]
+        elif isinstance(v, list):
+            lines = [_row_words(r) for r in v] or ["None."]
+        else:
+            lines = [_row_words(v)]
+        out.append((vocab.FIELDS.get(f, f), lines))
+    return out

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<uuid:ref>/scan/", views.case_scan, name="scan"),
     path("cases/<uuid:ref>/incident-report/", views.incident_report, name="incident_report"),
     path("cases/<uuid:ref>/invoice/", views.invoice, name="invoice"),
+    path("cases/<uuid:ref>/package/<uuid:release_ref>/", views.package_page, name="package_page"),
     path(
         "cases/<uuid:ref>/package/<uuid:release_ref>.<str:kind>", views.release_file, name="package"
     ),

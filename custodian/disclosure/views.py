@@ -6,7 +6,6 @@ role, audits every attempt and reads patron data only through the door.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from custodian.disclosure import forms, gateways, pdf, selectors, services, vocab
+from custodian.disclosure import forms, gateways, pdf, rendering, selectors, services, vocab
+from custodian.disclosure.checklists import checklists
 from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
 
 CASE_ROLES = ("desk", "branch_manager", "director", "designee")
@@ -101,53 +101,6 @@ def intake(request):
         {"form": form, "profile": gateways.profile_name()},
         status=400 if form.errors else 200,
     )
-
-
-@dataclass
-class Reading:
-    """A clause to read aloud under an officer step, and the obligations it stands for."""
-
-    clause: str
-    text: str
-    # The decision's obligations citing this clause (services.ChecklistLine): each is named
-    # in plain words, keeps its anchor, and is ticked with the step.
-    obligations: list
-
-
-@dataclass
-class OfficerStep(services.ChecklistLine):
-    """One step of the profile's officer checklist, with the decision's obligations it covers."""
-
-    readings: list[Reading] = field(default_factory=list)
-
-
-def _under(clause: str, step_clause: str) -> bool:
-    """Whether `clause` is the step's own clause or one of its parts (III.C.2.d.i ¶2 is
-    under III.C.2.d)."""
-    return clause == step_clause or clause.startswith((step_clause + ".", step_clause + " "))
-
-
-def checklists(screen) -> tuple[list, list[OfficerStep]]:
-    """The obligations to show on their own, and the officer steps with the obligations each
-    covers, so that each duty appears once.
-
-    An obligation belongs to the step whose clause cites it, or a part of it (by the clause
-    ids the profile gives both); its clause text is read aloud under that step. The rest,
-    such as notifying the director under III.C.2 itself, stay on the obligation checklist.
-    """
-    steps = [OfficerStep(**vars(line)) for line in screen.officer_steps]
-    by_length = sorted(steps, key=lambda s: len(s.clause), reverse=True)
-    remaining = []
-    for ob in screen.must_do:
-        step = next((s for s in by_length if ob.clause and _under(ob.clause, s.clause)), None)
-        if step is None:
-            remaining.append(ob)
-            continue
-        reading = next((r for r in step.readings if r.clause == ob.clause), None)
-        if reading is None:
-            step.readings.append(reading := Reading(ob.clause, ob.read_aloud, []))
-        reading.obligations.append(ob)
-    return remaining, steps
 
 
 def _decision_context(request, screen, once=False):
@@ -236,6 +189,7 @@ def _case_context(request, case):
         role == "branch_manager" and case.assigned_role == "branch_manager" and not case.sealed
     )
     allowed = services.releasable_fields(case)
+    closed = case.closed_at is not None
     try:
         counsel = case.counsel_review
     except Exception:  # noqa: BLE001 - no counsel review on this case
@@ -253,12 +207,23 @@ def _case_context(request, case):
         "events": list(case.events.select_related("actor")),
         "reviews": list(case.reviews.select_related("by")),
         "written": list(case.written_decisions.select_related("by")),
-        "releases": list(case.releases.select_related("by")),
+        "releases": [
+            {
+                "rel": r,
+                "fields": [vocab.FIELDS.get(f, f) for f in r.fields],
+                # The files are for the custodians, and for the releaser's one hand-over.
+                "files": custodian or services.hand_over_pending(user, r),
+            }
+            for r in case.releases.select_related("by")
+        ],
         "costs": list(case.costs.all()),
         "counsel": counsel,
         "invoice": services.invoice(case) if case.cost_recovery else None,
-        "can_review": (custodian or manager_case) and case.status not in ("released", "closed"),
-        "can_decide": custodian,
+        # A closed case takes no further step (the services refuse with 409 too).
+        "can_review": (custodian or manager_case)
+        and case.status not in ("released", "closed")
+        and not closed,
+        "can_decide": custodian and not closed,
         "can_release": services.can_release(user, case) and case.status == "approved",
         "can_cost": (custodian or manager_case) and case.cost_recovery,
         "can_unseal": role == "director" and case.sealed,
@@ -357,7 +322,11 @@ def case_decision(request, case):
 
 @_case_post("release")
 def case_release(request, case):
-    d = _form_or_error(forms.ReleaseForm(request.POST, allowed=services.releasable_fields(case)))
+    form = forms.ReleaseForm(request.POST, allowed=services.releasable_fields(case))
+    if not form.is_valid():
+        # On a closed case no field is releasable: say why, not which field was wrong.
+        services.refuse_if_closed(case, services.release_closed_message)
+    d = _form_or_error(form)
     rel = services.release(
         user=request.user,
         case=case,
@@ -433,16 +402,59 @@ def case_scan(request, ref):
     return _file(case.request.scan, f"document-{case.ref}.{ext}", case.request.scan_content_type)
 
 
+def _package(request, ref, release_ref, kind):
+    return services.open_package(
+        user=request.user,
+        case_ref=ref,
+        release_ref=release_ref,
+        kind=kind,
+        action="disclosure.package",
+    )
+
+
+def _no_store(response):
+    # A package is patron data and desk terminals are shared: never cache it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 @roles(*CASE_ROLES)
 def release_file(request, ref, release_ref, kind):
-    case = services.get_case(request.user, ref, action="disclosure.package")
-    rel = case.releases.filter(ref=release_ref).first()
-    if rel is None or kind not in ("pdf", "json"):
+    """The package file (PDF or JSON): for the custodians, or the releaser's one hand-over."""
+    if kind not in ("pdf", "json"):
         raise Http404("No such package")
+    access = _package(request, ref, release_ref, kind)
+    if not access.open:
+        return _forbidden(request, access.message + " The attempt has been recorded.")
+    rel = access.release
     if kind == "pdf":
-        return _file(rel.pdf, f"package-{rel.ref}.pdf", "application/pdf")
-    return _file(rel.json, f"package-{rel.ref}.json", "application/json")
+        resp = HttpResponse(access.pdf(), content_type="application/pdf")
+    else:
+        # The bytes as stored: their SHA-256 is on record with the release.
+        resp = HttpResponse(access.json_bytes(), content_type="application/json")
+    resp["Content-Disposition"] = f'inline; filename="package-{rel.ref}.{kind}"'
+    return _no_store(resp)
+
+
+@require_GET
+@roles(*CASE_ROLES)
+def package_page(request, ref, release_ref):
+    """A package's facts for everyone on the case; its records for the custodians only."""
+    access = _package(request, ref, release_ref, "page")
+    if not access.sees_case:
+        return _forbidden(
+            request, "Your role may not open this case. The attempt has been recorded."
+        )
+    rel = access.release
+    context = {
+        "case": access.case,
+        "rel": rel,
+        "access": access,
+        "fields": [vocab.FIELDS.get(f, f) for f in rel.fields],
+        "sections": rendering.package_sections(access.document()) if access.open else [],
+    }
+    return _no_store(render(request, "disclosure/package.html", context))
 
 
 @require_GET

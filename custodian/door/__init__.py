@@ -12,6 +12,7 @@ See docs/door.md.
 
 from custodian.door.errors import ActionFailed, DoorError, ItemNotFound, PatronNotFound, Refused
 from custodian.door.lines import ChargeLine, HoldLine, LoanLine, PaymentLine
+from custodian.door.packages import PACKAGE_KEEPERS, read_package
 from custodian.door.patron_view import PatronHandle, PatronView
 from custodian.door.readers import Reader
 from custodian.door.receipts import (
@@ -46,6 +47,7 @@ __all__ = [
     "HoldReceipt",
     "ItemNotFound",
     "LoanLine",
+    "PACKAGE_KEEPERS",
     "PatronHandle",
     "PatronNotFound",
     "PatronView",
@@ -61,6 +63,7 @@ __all__ = [
     "library_name",
     "pay",
     "place_hold",
+    "read_package",
     "read_patron",
     "record_denial",
     "renew",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja.responses import Status
 
 from custodian.api.disclosure._common import (
+    CASE_ROLES,
     _case,
     _case_after,
     _on_case,
     _release_out,
+    _role_guard,
     router,
 )
 from custodian.api.disclosure.schemas import (
@@ -49,19 +50,27 @@ def add_release(request: HttpRequest, ref: UUID, payload: ReleaseIn):
 @router.get(
     "/cases/{ref}/releases/{release_ref}",
     response={200: dict, **ERRORS},
-    summary="The JSON disclosure package",
+    summary="The JSON disclosure package (the Director, designees, or the releaser's one hand-over)",
     operation_id="custodian_api_disclosure_get_package",
 )
 def get_package(request: HttpRequest, ref: UUID, release_ref: UUID):
-    case = _case(request, ref, "disclosure.package")
-    rel = case.releases.filter(ref=release_ref).first()
-    if rel is None:
-        raise services.NotFound("No such package.")
-    rel.json.open("rb")
-    try:
-        return json.loads(rel.json.read())
-    finally:
-        rel.json.close()
+    """The package's records go through the door: the Director and designees get them; the
+    releaser, if another role, once (the hand-over); anyone else on the case gets 403 (the
+    case's `releases` say when and to whom it went). Every fetch is audited with its fields."""
+    _role_guard(request, CASE_ROLES, "disclosure.package")
+    access = services.open_package(
+        user=request.user,
+        case_ref=ref,
+        release_ref=release_ref,
+        kind="json",
+        action="disclosure.package",
+    )
+    if not access.open:
+        raise services.Forbidden(access.message + " The attempt has been recorded.")
+    response = JsonResponse(access.document())
+    # Patron data on a shared desk terminal: never cached.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post(

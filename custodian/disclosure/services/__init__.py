@@ -14,6 +14,7 @@ callers write `services.intake(...)` or `from custodian.disclosure.services impo
 - `cases`: opening a case or request, notes, closing, the incident report
 - `review`: the legal review (the engine's second decision) and the written decision
 - `release`: the disclosure package
+- `packages`: opening a released package (through the door; the hand-over, once)
 - `emergency`: counsel's review of an emergency release
 - `sealing`: unsealing a sealed case
 - `costs`: staff time and the invoice, where the requester bears the costs
@@ -22,6 +23,7 @@ callers write `services.intake(...)` or `from custodian.disclosure.services impo
 from custodian.disclosure.services._common import (
     CUSTODIAN_ROLES,
     INTAKE_ROLES,
+    Conflict,
     DisclosureError,
     Forbidden,
     NotFound,
@@ -32,6 +34,7 @@ from custodian.disclosure.services._common import (
     hourly_rate_cents,
     is_custodian,
     max_scan_bytes,
+    refuse_if_closed,
     request_is_sealed,
     role_of,
 )
@@ -60,6 +63,8 @@ from custodian.disclosure.services.intake import (
     validate_intake,
     validate_scan,
 )
+from custodian.disclosure.services.packages import PackageAccess, hand_over_pending, open_package
+from custodian.disclosure.services.release import CLOSED as release_closed_message
 from custodian.disclosure.services.release import can_release, releasable_fields, release
 from custodian.disclosure.services.review import review, write_decision, written_decision_required
 from custodian.disclosure.services.sealing import unseal
@@ -68,11 +73,13 @@ __all__ = [
     "CUSTODIAN_ROLES",
     "INTAKE_ROLES",
     "ChecklistLine",
+    "Conflict",
     "DeskScreen",
     "DisclosureError",
     "Forbidden",
     "Intake",
     "NotFound",
+    "PackageAccess",
     "add_cost",
     "add_note",
     "can_release",
@@ -85,15 +92,19 @@ __all__ = [
     "desk_screen",
     "get_case",
     "get_request",
+    "hand_over_pending",
     "hourly_rate_cents",
     "incident_report",
     "intake",
     "invoice",
     "is_custodian",
     "max_scan_bytes",
+    "open_package",
     "record_counsel_review",
+    "refuse_if_closed",
     "releasable_fields",
     "release",
+    "release_closed_message",
     "request_is_sealed",
     "review",
     "role_of",

@@ -36,6 +36,12 @@ class NotFound(DisclosureError):
     status = 404
 
 
+class Conflict(DisclosureError):
+    """The case is past the step asked for (closed, already released): nothing changes."""
+
+    status = 409
+
+
 # ---------------------------------------------------------------- settings
 
 
@@ -121,6 +127,13 @@ def _require(user, case: Case, roles: set[str], action: str, message: str):
             patron_ref=case.request.patron_ref,
             exc=NotFound if case.sealed and not can_view_case(user, case) else Forbidden,
         )
+
+
+def refuse_if_closed(case: Case, message: str) -> None:
+    """A closed case takes no further step (the database would refuse a reopened closed case:
+    `case_closed_only_when_done`); say so with 409 before anything is written."""
+    if case.closed_at is not None:
+        raise Conflict(message)
 
 
 # ---------------------------------------------------------------- the timeline

@@ -24,6 +24,7 @@ from custodian.disclosure.services._common import (
     _require,
     can_view_case,
     can_view_request,
+    refuse_if_closed,
     request_is_sealed,
 )
 from custodian.disclosure.services.desk import _line
@@ -88,6 +89,7 @@ def close_case(*, user, case: Case, note: str) -> Case:
         "disclosure.close",
         "Only the Director, a designee or the assigned branch manager closes a case.",
     )
+    refuse_if_closed(case, "This case is already closed. Nothing has changed.")
     if not note.strip():
         raise DisclosureError("Say why the case is closed.", "note")
     try:

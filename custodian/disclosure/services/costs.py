@@ -20,6 +20,8 @@ def add_cost(
         "disclosure.cost",
         "Only the Director, a designee or the assigned branch manager records costs.",
     )
+    # Staff time is billed after the work, so a closed case still takes it (Westchester 5:
+    # the invoice follows the release); it changes no status, so it cannot reopen the case.
     if not case.cost_recovery:
         raise DisclosureError(
             "This library's policy does not make the requester bear the costs of this case."

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from custodian.disclosure import gateways
 from custodian.disclosure.models import Case, CounselReview
-from custodian.disclosure.services._common import CUSTODIAN_ROLES, DisclosureError, _event, _require
+from custodian.disclosure.services._common import (
+    CUSTODIAN_ROLES,
+    DisclosureError,
+    _event,
+    _require,
+    refuse_if_closed,
+)
 
 
 def record_counsel_review(
@@ -19,6 +25,10 @@ def record_counsel_review(
         CUSTODIAN_ROLES,
         "disclosure.counsel_review",
         "Only the Director or a designee records counsel's review.",
+    )
+    refuse_if_closed(
+        case,
+        "This case is closed; counsel's review can no longer be recorded. Nothing has changed.",
     )
     try:
         cr = case.counsel_review

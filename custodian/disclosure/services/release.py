@@ -21,10 +21,13 @@ from custodian.disclosure.services._common import (
     _refuse,
     can_view_case,
     counsel_review_days,
+    refuse_if_closed,
     role_of,
 )
 from custodian.disclosure.services.engine import _clauses
 from custodian.disclosure.services.review import written_decision_required
+
+CLOSED = "This case is closed; nothing more may be released from it."
 
 
 def releasable_fields(case: Case) -> list[str]:
@@ -72,6 +75,7 @@ def release(
             exc=NotFound if sealed_hidden else Forbidden,
         )
     req = case.request
+    refuse_if_closed(case, CLOSED)
     if case.status != Case.Status.APPROVED:
         raise DisclosureError(
             "Nothing may be released: the decision on this case does not release anything."

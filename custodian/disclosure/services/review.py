@@ -11,10 +11,12 @@ from custodian.disclosure import gateways, vocab
 from custodian.disclosure.models import Case, ChecklistItem, Review, WrittenDecision
 from custodian.disclosure.services._common import (
     CUSTODIAN_ROLES,
+    Conflict,
     DisclosureError,
     _event,
     _require,
     is_custodian,
+    refuse_if_closed,
 )
 from custodian.disclosure.services.engine import _citation_text, _clauses, _decide, contract_request
 
@@ -37,8 +39,13 @@ def review(
         "disclosure.review",
         "Only the Director, a designee or the assigned branch manager records a review.",
     )
+    refuse_if_closed(
+        case,
+        "This case is closed (declined in writing, released or closed); it takes no further "
+        "review. Nothing has changed.",
+    )
     if case.status in (Case.Status.RELEASED, Case.Status.CLOSED):
-        raise DisclosureError("This case is already finished; it takes no further review.")
+        raise Conflict("This case is already finished; it takes no further review.")
     by_role = "director" if is_custodian(user) else "branch_manager"
     review_block: dict[str, Any] = {
         "by": by_role,
@@ -119,6 +126,9 @@ def write_decision(*, user, case: Case, disclose: bool, text: str, basis: str) -
         CUSTODIAN_ROLES,
         "disclosure.written_decision",
         "Only the Director or a designee issues the written decision.",
+    )
+    refuse_if_closed(
+        case, "This case is closed; a written decision can no longer be added. Nothing has changed."
     )
     if not text.strip():
         raise DisclosureError("Write the decision.", "text")
