@@ -4,6 +4,7 @@ import typer
 
 from custodian import server_cli
 from custodian.audit import cli as audit_cli
+from custodian.circulation import cli as circulation_cli
 from custodian.disclosure import cli as disclosure_cli
 from custodian.policy import cli as policy_cli
 from custodian.synth import cli as synth_cli
@@ -15,7 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server_cli, policy_cli, audit_cli, synth_cli, disclosure_cli):
+for module in (server_cli, policy_cli, audit_cli, synth_cli, disclosure_cli, circulation_cli):
     module.register(app)
 
 

@@ -1,7 +1,8 @@
 """Holds: place, cancel, expire, and routing a returned item to the next patron in line.
 
 Filling a hold is a check-out (see `loans.fill_hold`): the hold is filled when its patron
-borrows the item.
+borrows the item. A hold that closes (filled, cancelled, expired) loses its patron and item
+in the same statement: the database refuses a closed hold that names either.
 """
 
 import datetime as dt
@@ -74,17 +75,20 @@ def place_hold(
 def cancel_hold(*, hold: Hold, now: dt.datetime | None = None) -> Hold:
     """Cancel an open hold; a ready item passes to the next patron in line."""
     today = local_day(resolve_now(now))
+    if hold.item_id is None:
+        raise HoldNotOpen()  # only a closed hold has no item
     with transaction.atomic():
         current_item = lock(Item, hold.item_id)
         current = lock(Hold, hold.pk)
         if current.status not in OPEN:
             raise HoldNotOpen()
         was_ready = current.status == Hold.Status.READY
-        current.status = Hold.Status.CANCELLED
-        current.save(update_fields=["status"])
+        # A closed hold names neither patron nor item (closed_hold_is_anonymous).
+        current.status, current.patron, current.item = Hold.Status.CANCELLED, None, None
+        current.save(update_fields=["status", "patron", "item"])
         if was_ready and current_item.status == Item.Status.ON_HOLD_SHELF:
             route_item(item=current_item, today=today)
-    hold.status = current.status
+    hold.status, hold.patron, hold.item = current.status, None, None
     return current
 
 
@@ -103,7 +107,7 @@ def expire_holds(*, now: dt.datetime | None = None, hold_shelf_days: int = HOLD_
             item = lock(Item, item_id)
             updated = Hold.objects.filter(
                 pk=hold_id, status=Hold.Status.READY, ready_until__lt=today
-            ).update(status=Hold.Status.EXPIRED)
+            ).update(status=Hold.Status.EXPIRED, patron=None, item=None)
             if updated:
                 expired += 1
                 if item.status == Item.Status.ON_HOLD_SHELF:

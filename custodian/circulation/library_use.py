@@ -212,6 +212,32 @@ def request_ill(
     )
 
 
+ILL_CLOSED = (InterlibraryLoanRequest.Status.RETURNED, InterlibraryLoanRequest.Status.CANCELLED)
+
+
+def set_ill_status(*, request: InterlibraryLoanRequest, status: str) -> InterlibraryLoanRequest:
+    """Move an interlibrary loan on (shipped, received, returned, cancelled).
+
+    Once it is returned to the lender or cancelled its business is done: the request keeps
+    the title for statistics and loses the patron, unless the patron keeps reading history
+    (then it is part of that history, and opting out clears it).
+    """
+    if status not in InterlibraryLoanRequest.Status.values:
+        raise InvalidRecord("Choose the request's new status.")
+    with transaction.atomic():
+        current = lock(InterlibraryLoanRequest, request.pk)
+        if current.status in ILL_CLOSED:
+            raise InvalidRecord("This interlibrary loan request is already closed.")
+        current.status = status
+        if status in ILL_CLOSED and current.patron_id is not None:
+            # The patron row lock orders this with an opt-out running at the same moment.
+            if not lock(Patron, current.patron_id).keeps_reading_history:
+                current.patron = None
+        current.save(update_fields=["status", "patron"])
+    request.status, request.patron_id = current.status, current.patron_id
+    return current
+
+
 def record_search(
     *,
     database: str,

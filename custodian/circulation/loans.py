@@ -86,7 +86,8 @@ _INSERT_LOAN = (
     " VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (item_id) DO NOTHING RETURNING id"
 )
 _SET_ITEM_STATUS = "UPDATE records_item SET status = %s WHERE id = %s"
-_SET_HOLD_STATUS = "UPDATE records_hold SET status = %s WHERE id = %s"
+# A filled hold has done its work: it keeps no patron and no item (closed_hold_is_anonymous).
+_FILL_HOLD = "UPDATE records_hold SET status = %s, patron_id = NULL, item_id = NULL WHERE id = %s"
 
 
 def _hold_to_fill(*, item: Item, patron: Patron, cursor) -> int | None:
@@ -143,7 +144,7 @@ def _lend(
         raise ItemAlreadyOnLoan()
     cursor.execute(_SET_ITEM_STATUS, [Item.Status.ON_LOAN, item_id])
     if hold_id is not None:
-        cursor.execute(_SET_HOLD_STATUS, [Hold.Status.FILLED, hold_id])
+        cursor.execute(_FILL_HOLD, [Hold.Status.FILLED, hold_id])
     # All of Loan's columns, in its field order.
     return Loan.from_db(db.alias, None, (row[0], item_id, patron_id, branch_id, now, due_on, 0))
 

@@ -13,7 +13,15 @@ from custodian.circulation.errors import (
     InvalidPin,
     InvalidRecord,
 )
-from custodian.records.models import Authorization, Branch, PastLoan, Patron, ResponsibleParty
+from custodian.circulation.library_use import ILL_CLOSED
+from custodian.records.models import (
+    Authorization,
+    Branch,
+    InterlibraryLoanRequest,
+    PastLoan,
+    Patron,
+    ResponsibleParty,
+)
 
 REGISTRATION_YEARS = 3
 PIN_LENGTH = range(4, 65)
@@ -183,5 +191,9 @@ def set_reading_history(*, patron: Patron, keep: bool) -> int:
         deleted = 0
         if not keep:
             deleted, _ = PastLoan.objects.filter(patron_id=patron.pk).delete()
+            # Closed interlibrary loans were kept for the same promise: they go with it.
+            InterlibraryLoanRequest.objects.filter(
+                patron_id=patron.pk, status__in=ILL_CLOSED
+            ).update(patron=None)
     patron.keeps_reading_history = keep
     return deleted

@@ -15,6 +15,7 @@ from custodian.circulation.library_use import (
     record_search,
     register_for_program,
     request_ill,
+    set_ill_status,
     start_computer_session,
 )
 from custodian.circulation.loans import (
@@ -66,6 +67,7 @@ __all__ = [
     "register_patron",
     "renew",
     "request_ill",
+    "set_ill_status",
     "revoke_authorization",
     "set_pin",
     "set_reading_history",

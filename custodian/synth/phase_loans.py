@@ -248,11 +248,15 @@ def write_circulation(*, ctx: Context, tracker: Tracker) -> None:
 
     columns = ("item_id", "branch_id", "day", "checkouts")
     insert(CirculationCount, columns, counts(), tracker=tracker, written=ctx.written)
+    open_statuses = (Hold.Status.WAITING, Hold.Status.READY)
     insert(
         Hold,
         ("patron_id", "item_id", "pickup_branch_id", "placed_at", "status", "ready_until"),
         (
+            # A closed hold keeps neither patron nor item (closed_hold_is_anonymous).
             (pid(p), iid(i), bid[branch], placed, status, ready_until)
+            if status in open_statuses
+            else (None, None, bid[branch], placed, status, ready_until)
             for p, i, branch, placed, status, ready_until in ctx.holds
         ),
         tracker=tracker,

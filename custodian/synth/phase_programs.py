@@ -8,6 +8,7 @@ from custodian.synth import catalogue_words as cw
 from custodian.synth import words
 from custodian.synth.bulk import insert, next_id
 from custodian.synth.context import ADULT, Context
+from custodian.synth.phase_services import retention_cutoff
 from custodian.synth.progress import Tracker
 from custodian.synth.rand import at, sub_rng
 
@@ -112,6 +113,9 @@ def write_rooms_and_bookings(*, ctx: Context, tracker: Tracker) -> None:
         if s == Patron.Status.ACTIVE and ctx.p_group[i] == ADULT
     ]
 
+    # Ended bookings past the retention period are written as the daily run leaves them.
+    cutoff = retention_cutoff(ctx, "room_bookings_days")
+
     def bookings():
         if not adults:
             return
@@ -123,6 +127,8 @@ def write_rooms_and_bookings(*, ctx: Context, tracker: Tracker) -> None:
                     pool = local if rng.random() < 0.8 else adults
                     patron = ctx.patron_id(pool[rng.randrange(len(pool))])
                     starts_at, ends_at = at(day, start, ctx.tz), at(day, end, ctx.tz)
+                    if ends_at < cutoff:
+                        patron = None
                     yield (room_id, patron, starts_at, ends_at, rng.randint(1, capacity))
 
     columns = ("room_id", "patron_id", "starts_at", "ends_at", "attendees")

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from django.conf import settings
+
+from custodian.circulation.retention import periods
 from custodian.records.models import (
     CameraFootage,
     ComputerSession,
@@ -22,6 +25,12 @@ FOOTAGE_DAYS = 30  # routine footage is overwritten after this many days
 INCIDENT_HOLD_DAYS = 365  # footage held for an incident report
 
 
+def retention_cutoff(ctx: Context, key: str) -> dt.datetime:
+    """Older than this, the daily retention run (`custodian purge`) would have cut the
+    patron link: the generator writes such rows as that run leaves them."""
+    return ctx.now - dt.timedelta(days=periods(settings.CUSTODIAN_PROFILE)[key])
+
+
 def _past_moment(ctx: Context, rng, *, days: int) -> dt.datetime:
     """A time during opening hours on one of the last `days` days (never today)."""
     day = ctx.today - dt.timedelta(days=rng.randint(1, days))
@@ -31,8 +40,12 @@ def _past_moment(ctx: Context, rng, *, days: int) -> dt.datetime:
 def write_computer_sessions(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="computers")
 
+    cutoff = retention_cutoff(ctx, "computer_sessions_days")
+
     def session(patron, guest, branch, started, ended, workstation=None):
         workstation = workstation or rng.randint(1, WORKSTATIONS)
+        if ended is not None and ended < cutoff:
+            patron, guest = None, ""
         return (
             ctx.patron_id(patron) if patron is not None else None,
             guest,
@@ -110,18 +123,26 @@ def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
             age = (ctx.now - requested).days
             # Recent requests are still under way; old ones have gone back to the lender.
             weights = (50, 30, 15, 0, 5) if age < 14 else (2, 5, 25, 60, 8)
+            status = rng.choices(statuses, weights=weights)[0]
+            # A closed request keeps its patron only as part of kept reading history.
+            closed = status in (
+                InterlibraryLoanRequest.Status.RETURNED,
+                InterlibraryLoanRequest.Status.CANCELLED,
+            )
             yield (
-                ctx.patron_id(patron),
+                None if closed and not ctx.p_history[patron] else ctx.patron_id(patron),
                 title,
                 author,
                 rng.choice(words.LENDING_LIBRARIES),
                 requested,
-                rng.choices(statuses, weights=weights)[0],
+                status,
             )
 
     columns = ("patron_id", "title", "author", "lending_library", "requested_at", "status")
     insert(InterlibraryLoanRequest, columns, ill_requests(), tracker=tracker, written=ctx.written)
     subjects = [subject for _dewey, subject in cw.NONFICTION]
+
+    search_cutoff = retention_cutoff(ctx, "searches_days")
 
     def searches():
         for _ in range(max(10, ctx.patrons * 3 // 10)):
@@ -130,11 +151,12 @@ def write_reference_ill_and_searches(*, ctx: Context, tracker: Tracker) -> None:
                 query = rng.choice(subjects)
             else:
                 query = f"{rng.choice(cw.ADJECTIVES)} {rng.choice(cw.NOUNS)}".lower()
+            searched = _past_moment(ctx, rng, days=90)
             yield (
-                ctx.patron_id(patron) if patron is not None else None,
+                ctx.patron_id(patron) if patron is not None and searched >= search_cutoff else None,
                 rng.choice(cw.SEARCH_DATABASES),
                 query,
-                _past_moment(ctx, rng, days=90),
+                searched,
             )
 
     columns = ("patron_id", "database", "query", "searched_at")

@@ -14,7 +14,7 @@ from custodian.circulation.errors import (
     PatronCardLost,
     PatronNotInGoodStanding,
 )
-from custodian.circulation.services import check_out, fill_hold, place_hold
+from custodian.circulation.services import cancel_hold, check_out, fill_hold, place_hold
 from custodian.records.models import Hold, Item, Loan, Patron
 from tests.circulation.desk import assert_desk_safe
 from tests.records.factories import NOW, TODAY, make_branch, make_item, make_patron
@@ -161,11 +161,8 @@ def test_fill_hold_checks_the_item_out_to_the_holds_patron(branch):
 
 def test_fill_hold_refuses_a_closed_hold(branch):
     hold = Hold.objects.create(
-        patron=make_patron(),
-        item=make_item(),
-        pickup_branch=branch,
-        placed_at=NOW,
-        status=Hold.Status.CANCELLED,
+        patron=make_patron(), item=make_item(), pickup_branch=branch, placed_at=NOW
     )
+    cancel_hold(hold=hold, now=NOW)
     with pytest.raises(HoldNotOpen):
         fill_hold(hold=hold, branch=branch, now=NOW)

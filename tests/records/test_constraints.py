@@ -209,10 +209,12 @@ def test_past_loan_returned_after_checked_out():
 
 
 def test_one_circulation_count_per_item_branch_day():
+    # The key is the primary key (item, branch, day): no surrogate id, no second row.
     item = f.make_item()
     CirculationCount.objects.create(item=item, branch=item.branch, day=f.TODAY, checkouts=1)
-    with refused("one_count_per_item_branch_day"):
+    with pytest.raises(IntegrityError), transaction.atomic():
         CirculationCount.objects.create(item=item, branch=item.branch, day=f.TODAY, checkouts=1)
+    assert [f.name for f in CirculationCount._meta.pk_fields] == ["item", "branch", "day"]
 
 
 def _hold(item, patron, **overrides):
@@ -230,9 +232,34 @@ def test_one_open_hold_per_patron_and_item():
 
 def test_a_closed_hold_does_not_block_a_new_one():
     item, patron = f.make_item(), f.make_patron()
-    _hold(item, patron, status="cancelled")
-    _hold(item, patron, status="filled")
+    first = _hold(item, patron)
+    Hold.objects.filter(pk=first.pk).update(status="cancelled", patron=None, item=None)
     _hold(item, patron)
+    assert Hold.objects.filter(patron=patron, item=item).count() == 1
+
+
+@pytest.mark.parametrize("status", ["filled", "cancelled", "expired"])
+@pytest.mark.parametrize("keep", ["patron", "item", "both"])
+def test_a_closed_hold_names_neither_patron_nor_item(status, keep):
+    item, patron = f.make_item(), f.make_patron()
+    hold = _hold(item, patron)
+    cleared = {"patron": None, "item": None}
+    if keep in ("patron", "both"):
+        del cleared["patron"]
+    if keep in ("item", "both"):
+        del cleared["item"]
+    with refused("closed_hold_is_anonymous"):
+        Hold.objects.filter(pk=hold.pk).update(status=status, **cleared)
+    # Anonymous, the same closing is accepted.
+    Hold.objects.filter(pk=hold.pk).update(status=status, patron=None, item=None)
+
+
+@pytest.mark.parametrize("missing", ["patron", "item"])
+def test_an_open_hold_names_its_patron_and_item(missing):
+    item = f.make_item()
+    values = {"item": item, "patron": f.make_patron(), missing: None}
+    with refused("open_hold_names_patron_and_item"):
+        Hold.objects.create(**values, pickup_branch=item.branch, placed_at=NOW)
 
 
 def test_ready_hold_has_a_pickup_date():
@@ -316,6 +343,11 @@ def test_computer_session_ends_after_it_starts():
 def test_computer_session_has_a_card_or_a_guest_pass():
     with refused("computer_session_has_user"):
         _session(guest_pass="", patron=None)
+
+
+def test_an_ended_computer_session_may_be_anonymous():
+    # What the retention run leaves: the use of the workstation, not who used it.
+    _session(guest_pass="", patron=None, ended_at=NOW + HOUR)
 
 
 def test_one_open_session_per_workstation():
@@ -404,6 +436,19 @@ def test_ill_status_must_be_known():
         InterlibraryLoanRequest.objects.create(
             patron=f.make_patron(), title="T", requested_at=NOW, status="lost-in-post"
         )
+
+
+@pytest.mark.parametrize("status", ["requested", "shipped", "received"])
+def test_an_open_ill_request_names_its_patron(status):
+    with refused("open_ill_names_patron"):
+        InterlibraryLoanRequest.objects.create(
+            patron=None, title="T", requested_at=NOW, status=status
+        )
+
+
+@pytest.mark.parametrize("status", ["returned", "cancelled"])
+def test_a_closed_ill_request_may_be_anonymous(status):
+    InterlibraryLoanRequest.objects.create(patron=None, title="T", requested_at=NOW, status=status)
 
 
 def test_ill_request_names_a_title():

@@ -84,19 +84,21 @@ class PastLoan(models.Model):
 
 
 class CirculationCount(models.Model):
-    """What stays of a loan after check-in for statistics: no patron, one row per item and day."""
+    """What stays of a loan after check-in for statistics: no patron, one row per item,
+    branch and check-out day, updated in place.
 
+    No surrogate id and no timestamp finer than the day: the key is (item, branch, day), so
+    neither the key order nor (on SQLite, where migration 0004 makes the table WITHOUT
+    ROWID) a hidden rowid follows the order of check-ins, which the audit log records with
+    each patron's ref. On PostgreSQL the retention run rewrites the table in key order; see
+    docs/security.md for what raw database access still shows in between.
+    """
+
+    pk = models.CompositePrimaryKey("item", "branch", "day")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     checkouts = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item", "branch", "day"], name="one_count_per_item_branch_day"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.checkouts} check-out(s) of item {self.item_id} on {self.day}"
@@ -110,8 +112,14 @@ class Hold(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
 
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="holds")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="holds")
+    # Both NULL once the hold is closed (filled, cancelled, expired): its business is done,
+    # and the row stays only as an anonymous count for statistics.
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+    )
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.PROTECT, related_name="holds"
+    )
     pickup_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
@@ -135,6 +143,17 @@ class Hold(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["waiting", "ready", "filled", "cancelled", "expired"]),
                 name="hold_status_known",
+            ),
+            # An open hold is a patron waiting for an item; a closed one names neither.
+            models.CheckConstraint(
+                condition=~Q(status__in=["filled", "cancelled", "expired"])
+                | Q(patron__isnull=True, item__isnull=True),
+                name="closed_hold_is_anonymous",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["waiting", "ready"])
+                | Q(patron__isnull=False, item__isnull=False),
+                name="open_hold_names_patron_and_item",
             ),
         ]
         indexes = [models.Index(fields=["item", "status", "placed_at"])]

@@ -55,8 +55,10 @@ class ComputerSession(models.Model):
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
                 name="computer_session_ends_after_start",
             ),
+            # An open session has a user; an ended one may have been made anonymous by the
+            # retention run (computer_sessions_days).
             models.CheckConstraint(
-                condition=Q(patron__isnull=False) | ~Q(guest_pass=""),
+                condition=Q(patron__isnull=False) | ~Q(guest_pass="") | Q(ended_at__isnull=False),
                 name="computer_session_has_user",
             ),
             # One person at a workstation at a time.
@@ -87,7 +89,11 @@ class Room(models.Model):
 
 class RoomBooking(models.Model):
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="room_bookings")
+    # NULL once the booking has ended and the retention run has passed it: the room's use
+    # stays for statistics and the overlap guard, the link to the patron does not.
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="room_bookings"
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     attendees = models.PositiveIntegerField(default=1)
@@ -143,7 +149,11 @@ class InterlibraryLoanRequest(models.Model):
         RETURNED = "returned", "Returned to lender"
         CANCELLED = "cancelled", "Cancelled"
 
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="ill_requests")
+    # NULL once the request is returned or cancelled, unless the patron keeps reading
+    # history: the title stays for statistics, the link to the patron does not.
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="ill_requests"
+    )
     title = models.CharField(max_length=500)
     author = models.CharField(max_length=300, blank=True)
     lending_library = models.CharField(max_length=200, blank=True)
@@ -159,6 +169,11 @@ class InterlibraryLoanRequest(models.Model):
                 name="ill_status_known",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="ill_title_present"),
+            # A request still in progress is someone's; only a closed one may be anonymous.
+            models.CheckConstraint(
+                condition=Q(status__in=["returned", "cancelled"]) | Q(patron__isnull=False),
+                name="open_ill_names_patron",
+            ),
         ]
 
     def __str__(self) -> str:
