@@ -21,23 +21,47 @@ def verify(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     all_signatures: bool = typer.Option(
-        False,
+        True,
         "--all-signatures",
-        help="Check every checkpoint's signature, not only those relied on.",
+        hidden=True,
+        help="Kept for old scripts: every checkpoint's signature is always checked now.",
+    ),
+    all_roots: bool = typer.Option(
+        False,
+        "--all-roots",
+        help="Also rebuild every checkpoint's Merkle root from the entries (slower; "
+        "implied by --against).",
+    ),
+    against: str | None = typer.Option(
+        None,
+        "--against",
+        metavar="FILE",
+        help="A heads file written by `export-head`: the log must match every head in it.",
     ),
 ) -> None:
-    """Check every entry, link, checkpoint signature and the head; name the first bad entry."""
+    """Check every entry, link, checkpoint (present, signed, Merkle root) and the head, and
+    with --against every exported head; name the first bad entry."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from custodian import djangoenv
 
     djangoenv.setup()
+    from custodian.audit import heads
     from custodian.audit.services import verify_log
 
-    console = Console()
+    del all_signatures  # always on since issue 7; the option stays so old cron lines work
+    console = Console(highlight=False)
+    exported = None
+    if against is not None:
+        try:
+            exported = heads.load(against)
+        except heads.HeadsFileError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+    options = dict(chunk_size=chunk_size, workers=workers, against=exported, all_roots=all_roots)
     if quiet:
-        result = verify_log(chunk_size=chunk_size, all_signatures=all_signatures, workers=workers)
+        result = verify_log(**options)
     else:
         with Progress(
             "[progress.description]{task.description}",
@@ -49,9 +73,7 @@ def verify(
         ) as bar:
             task = bar.add_task("verifying", total=None)
             result = verify_log(
-                chunk_size=chunk_size,
-                all_signatures=all_signatures,
-                workers=workers,
+                **options,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     console.print(f"entries: {result.count:,}")
@@ -60,6 +82,9 @@ def verify(
         console.print(f"hashed by {result.workers} processes in parallel")
     if result.checkpoint:
         console.print(f"latest signed checkpoint: tree size {result.checkpoint:,}")
+    if exported is not None and result.ok:
+        newest = f" (newest: tree size {result.witnessed:,})" if result.witnessed else ""
+        console.print(f"matches all {len(exported):,} exported heads{newest}")
     if result.ok:
         console.print("[green]chain intact[/green]")
         return
@@ -86,6 +111,33 @@ def checkpoint() -> None:
     typer.echo(f"signed_at {cp.signed_at}")
     typer.echo(f"public_key {cp.public_key}")
     typer.echo(f"signature {cp.signature}")
+
+
+@audit_app.command("export-head")
+def export_head(
+    file: str = typer.Argument(
+        ..., help="The heads file (append-only, on another disk or machine)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Write even inside the data folder or beside the database."
+    ),
+) -> None:
+    """Sign the log and append its head to FILE, outside the database (run it from cron).
+    `verify --against FILE` then catches any later rewrite of what that head covers."""
+    from custodian import djangoenv
+
+    djangoenv.setup()
+    from custodian.audit import heads, services
+
+    try:
+        head, added = services.export_head(path=file, force=force)
+    except heads.HeadsFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if added:
+        typer.echo(f"exported the head of {head.tree_size} entries to {file}")
+    else:
+        typer.echo(f"the head of {head.tree_size} entries is already in {file}")
 
 
 @audit_app.command()

@@ -33,6 +33,17 @@ def extend(frontier: list[bytes], size: int, leaves: bytes) -> int:
     return size
 
 
+def add_subtree(frontier: list[bytes], size: int, height: int, node: bytes) -> int:
+    """Add a perfect subtree of 2**height leaves (its root `node`) to the frontier of a tree
+    of `size` leaves, `size` a multiple of 2**height (in place); returns the new size."""
+    units = size >> height
+    while units & 1:
+        node = node_hash(frontier.pop(), node)
+        units >>= 1
+    frontier.append(node)
+    return size + (1 << height)
+
+
 def root(frontier: list[bytes]) -> bytes:
     if not frontier:
         return EMPTY_ROOT

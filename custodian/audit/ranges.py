@@ -9,8 +9,9 @@ own connection, joins the parent's snapshot (PostgreSQL: `SET TRANSACTION SNAPSH
 SQLite: the parent holds the write lock until every worker has started reading, so all see
 the same committed state), then checks each block of seqs it is sent with `Stretch` and
 sends back only what the parent needs: the link into the block, the hash at its end, the
-hashes at checkpoint positions, and the hashes after the base checkpoint (for the Merkle
-check). The parent walks the same way (`Stretch`) from the bottom of the log while the
+hashes at checkpoint positions, and the roots of the perfect Merkle subtrees its leaves
+make up (a few dozen per block: the parent folds them into the whole tree and checks every
+checkpoint's root). The parent walks the same way (`Stretch`) from the bottom of the log while the
 workers take blocks from the top. A worker never names a bad entry: on any fault it says
 so and the parent re-walks the log sequentially, in its own snapshot, to name the first.
 
@@ -23,6 +24,7 @@ datetime, re), no `multiprocessing` (~30 ms); messages are `marshal`led in the f
 import hashlib
 import marshal
 import os
+import struct
 from operator import itemgetter, methodcaller
 
 # canonical.PREV_SLICE and canonical.GENESIS_HASH, here so that the worker need not import
@@ -33,6 +35,9 @@ GENESIS = b"0" * 64
 _sha256 = hashlib.sha256
 _digest = methodcaller("digest")
 _prev_of = itemgetter(slice(1 + PREV_SLICE.start, 1 + PREV_SLICE.stop))
+_pairs = struct.Struct("64s").iter_unpack
+_first = itemgetter(0)
+_as_node = b"\x01".__add__
 
 CHUNK_SQL = {
     "sqlite": (
@@ -63,6 +68,30 @@ def fast_range(start: int, stop: int, row: tuple | None, last: bytes) -> bytes |
     if b"".join(map(_prev_of, parts)) != last + hexes[:-64]:
         return None
     return digests
+
+
+def perfect_root(leaves: bytes) -> bytes:
+    """The RFC 6962 root of 2**k concatenated leaf hashes, a level at a time with `map`
+    (no Python frame per node: the whole tree costs about what hashing the leaves did)."""
+    while len(leaves) > 32:
+        leaves = b"".join(map(_digest, map(_sha256, map(_as_node, map(_first, _pairs(leaves))))))
+    return leaves
+
+
+def subtrees(offset: int, digests: bytes) -> list[tuple[int, bytes]]:
+    """(height, root) of the aligned perfect subtrees that leaves offset+1.. (`digests`) make
+    up, in order: folded into the frontier of `offset` leaves with `merkle.add_subtree`,
+    they give the frontier after the last of them."""
+    out = []
+    n, at = len(digests) // 32, 0
+    while at < n:
+        pos = offset + at
+        size = pos & -pos if pos else 1 << 62  # the largest block aligned at pos
+        while size > n - at:
+            size >>= 1
+        out.append((size.bit_length() - 1, perfect_root(digests[at * 32 : (at + size) * 32])))
+        at += size
+    return out
 
 
 def connect(vendor: str, params: dict):
@@ -134,19 +163,20 @@ def _worker_send(fd: int, message) -> None:
 
 class Stretch:
     """What the parent needs from a contiguous stretch of seqs checked range by range: the
-    link into it, the hash at its end, the hashes at checkpoint positions (`found`) and the
-    leaf digests after `tree` (the base checkpoint, for the Merkle check).
+    link into it, the hash at its end, the hashes at pinned positions (`found`: checkpoints
+    and exported heads) and the Merkle subtrees of its leaves past `tree` (`nodes`), split
+    at the pins so that the parent's fold passes through every pinned size.
 
     `first` is the hex hash entry `lo` must have, or None to take the link from the first
     body (a worker's stretch: the parent joins it to the stretch before)."""
 
-    def __init__(self, lo: int, pins, tree: int, first: bytes | None = None):
+    def __init__(self, lo: int, pins, tree: int = 0, first: bytes | None = None):
         self.lo = self.hi = lo
         self.first = self.last = first
         self.pins = sorted(p for p in pins if p > lo)
-        self.tree = tree
+        self.tree = tree  # leaves up to here are in the parent's tree already: no subtrees
         self.found: dict[int, bytes] = {}
-        self.tail: list[bytes] = []
+        self.nodes: list[tuple[int, bytes]] = []
 
     def add(self, stop: int, row: tuple | None) -> bool:
         """Check the range (self.hi, stop] from its aggregate row; False if anything is off."""
@@ -157,18 +187,26 @@ class Stretch:
         digests = fast_range(start, stop, row, self.last)
         if digests is None:
             return False
-        pins = self.pins
-        while pins and pins[0] <= stop:
-            at = (pins[0] - start - 1) * 32
-            self.found[pins.pop(0)] = digests[at : at + 32].hex().encode()
-        if stop > self.tree:
-            self.tail.append(digests[max(0, self.tree - start) * 32 :])
-        self.last = digests[-32:].hex().encode()
-        self.hi = stop
+        self.take(stop, digests)
         return True
 
+    def take(self, stop: int, digests: bytes) -> None:
+        """Record the checked leaf digests of (self.hi, stop]."""
+        start = self.hi
+        pins = self.pins
+        cut = max(start, min(self.tree, stop))
+        while pins and pins[0] <= stop:
+            pin = pins.pop(0)
+            self.found[pin] = digests[(pin - start - 1) * 32 : (pin - start) * 32].hex().encode()
+            if pin > cut:
+                self.nodes += subtrees(cut, digests[(cut - start) * 32 : (pin - start) * 32])
+                cut = pin
+        self.nodes += subtrees(cut, digests[(cut - start) * 32 :])
+        self.last = digests[-32:].hex().encode()
+        self.hi = stop
+
     def result(self) -> tuple:
-        return ("ok", self.lo, self.hi, self.first, self.last, self.found, b"".join(self.tail))
+        return ("ok", self.lo, self.hi, self.first, self.last, self.found, self.nodes)
 
 
 def check_stretch(cursor, query: str, lo: int, hi: int, chunk_size: int, stretch: Stretch):

@@ -31,24 +31,23 @@ import os
 import time
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from custodian.audit import canonical, keys, merkle
+from custodian.audit import canonical, heads, keys, merkle
 from custodian.audit.models import AuditCheckpoint, AuditEntry
+from custodian.audit.pins import checkpoint_every
 from custodian.audit.verify import VerifyResult, verify_log
 
 __all__ = [
     "VerifyResult",
     "append_access",
     "checkpoint",
+    "export_head",
     "raw_cursor",
     "record_access",
     "verify_log",
 ]
-
-DEFAULT_CHECKPOINT_EVERY = 1000
 
 _BUMP_HEAD = (
     "UPDATE audit_audithead SET seq = seq + 1 WHERE id = 1 RETURNING seq, entry_hash, frontier"
@@ -177,14 +176,6 @@ def raw_cursor(connection) -> _RawCursor:
     return _RawCursor(connection)
 
 
-def checkpoint_every() -> int:
-    """Entries between automatic checkpoints (0 turns them off)."""
-    value = getattr(settings, "CUSTODIAN_AUDIT_CHECKPOINT_EVERY", None)
-    if value is None:
-        value = os.environ.get("CUSTODIAN_AUDIT_CHECKPOINT_EVERY", DEFAULT_CHECKPOINT_EVERY)
-    return int(value)
-
-
 def record_access(
     *,
     actor: str,
@@ -292,6 +283,45 @@ def checkpoint(*, using: str = DEFAULT_DB_ALIAS) -> AuditCheckpoint | None:
             _write_checkpoint(cursor, tree_size=seq, head_hash=head_hash, frontier=frontier)
             existing = AuditCheckpoint.objects.using(using).get(tree_size=seq)
         return existing
+
+
+def export_head(
+    *, path: str, force: bool = False, using: str = DEFAULT_DB_ALIAS
+) -> tuple[heads.ExportedHead, bool]:
+    """Sign the log as it stands and append that head to the heads file at `path` (the
+    witness kept outside the database); returns (head, whether a line was added).
+
+    Refuses (HeadsFileError, nothing written) a file inside the data folder or beside the
+    database unless `force`, a file that is not a valid heads file, and a log that no longer
+    matches the newest head already exported: exporting then would vouch for a rewrite."""
+    path = os.path.expanduser(path)
+    if not force:
+        heads.check_location(path)
+    trusted = keys.trusted_public_keys()
+    exported = heads.load(path, trusted=trusted) if os.path.exists(path) else []
+    cp = checkpoint(using=using)
+    if cp is None:
+        raise heads.HeadsFileError("the audit log is empty; there is no head to export")
+    head = heads.ExportedHead(
+        cp.tree_size, cp.root_hash, cp.head_hash, cp.signed_at, cp.public_key, cp.signature
+    )
+    if why := head.problem(trusted):
+        raise heads.HeadsFileError(
+            f"the newest checkpoint {why}; run `custodian audit verify` before exporting"
+        )
+    newest = max(exported, key=lambda h: h.tree_size, default=None)
+    if newest is not None:
+        entry = AuditEntry.objects.using(using).filter(seq=newest.tree_size).first()
+        if entry is None or entry.entry_hash != newest.head_hash:
+            raise heads.HeadsFileError(
+                f"the log no longer matches the head exported at {newest.signed_at} (line "
+                f"{newest.line}, {newest.tree_size} entries): it was truncated or rewritten; "
+                f"run `custodian audit verify --against {path}`"
+            )
+        if newest.tree_size == head.tree_size:
+            return newest, False
+    heads.append(path, head)
+    return head, True
 
 
 def _write_checkpoint(cursor, *, tree_size: int, head_hash: str, frontier: list[bytes]) -> None:

@@ -9,7 +9,6 @@ row-by-row pass run to name the first bad entry and say why.
 """
 
 import time
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,8 +16,10 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from custodian.audit import canonical, keys, merkle, ranges
+from custodian.audit.heads import ExportedHead
 from custodian.audit.parallel import Dispatch, Fault, Pool
-from custodian.audit.ranges import fast_range as _fast_range
+from custodian.audit.pins import Bad as _Bad
+from custodian.audit.pins import Pins, check_checkpoints, checkpoint_every, missing_checkpoint
 
 CHUNK = 2048  # entries per round trip: amortises it, and small enough that the memory
 # for one range is reused by the next (fresh pages cost a page fault each, which dominates)
@@ -64,28 +65,11 @@ class VerifyResult:
     checkpoint: int | None = None  # tree size of the newest checkpoint that held
     seconds: float = 0.0
     workers: int = 1  # processes that hashed the log (1: this one, sequentially)
+    witnessed: int | None = None  # tree size of the newest exported head that held
 
     @property
     def rate(self) -> float:
         return self.count / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class _Checkpoint:
-    tree_size: int
-    root_hash: str
-    head_hash: str
-    frontier: str
-    signed_at: str
-    public_key: str
-    signature: str
-
-
-class _Bad(Exception):
-    def __init__(self, seq: int, reason: str):
-        super().__init__(reason)
-        self.seq = seq
-        self.reason = reason
 
 
 @contextmanager
@@ -108,57 +92,6 @@ def _snapshot(using: str) -> Iterator:
         if own:
             cursor.execute("ROLLBACK")
         cursor.close()
-
-
-def _problem(cp: _Checkpoint, trusted: frozenset[str]) -> str | None:
-    """Why this checkpoint cannot be relied on, or None if it can."""
-    message = keys.checkpoint_message(
-        tree_size=cp.tree_size,
-        root_hash=cp.root_hash,
-        head_hash=cp.head_hash,
-        signed_at=cp.signed_at,
-    )
-    if cp.public_key not in trusted:
-        return "is signed by a key this installation does not trust"
-    if not keys.signature_ok(public_key=cp.public_key, signature=cp.signature, message=message):
-        return "has a signature that does not verify (forged or altered)"
-    try:
-        frontier = merkle.frontier_from_text(cp.frontier)
-    except ValueError:
-        frontier = []
-    if not merkle.frontier_is_well_formed(frontier, cp.tree_size) or (
-        merkle.root(frontier).hex() != cp.root_hash
-    ):
-        return "stores a Merkle frontier that does not match its signed root"
-    return None
-
-
-def _unreliable(good: list[_Checkpoint], i: int, problem: str) -> _Bad:
-    since = (good[i - 1].tree_size if i else 0) + 1
-    return _Bad(
-        since,
-        f"checkpoint at tree size {good[i].tree_size} {problem}; entries from {since} on are "
-        "not vouched for",
-    )
-
-
-def _check_checkpoints(
-    rows: list[tuple], trusted: frozenset[str], every: bool
-) -> tuple[list[_Checkpoint], _Bad | None]:
-    """The checkpoints to rely on, in order, up to the first that fails (and why it fails).
-
-    The newest two are always checked: the truncation and Merkle checks rest on them. An
-    older one is checked when the log disagrees with it (`_check_pinned`), or here if
-    `every`: one Ed25519 verification per checkpoint would otherwise be a tenth of the
-    time on a log checkpointed every 1,000 entries, and a wrong signature on a checkpoint
-    that agrees with the log hides nothing.
-    """
-    cps = [_Checkpoint(*row) for row in rows]
-    for i in range(0 if every else max(0, len(cps) - 2), len(cps)):
-        problem = _problem(cps[i], trusted)
-        if problem:
-            return cps[:i], _unreliable(cps, i, problem)
-    return cps, None
 
 
 def _locate(
@@ -219,39 +152,58 @@ def verify_log(
     using: str = DEFAULT_DB_ALIAS,
     chunk_size: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
-    all_signatures: bool = False,
+    all_signatures: bool = True,
     workers: int = 1,
+    against: list[ExportedHead] | None = None,
+    every: int | None = None,
+    all_roots: bool = False,
 ) -> VerifyResult:
-    """Check the whole log. `progress(done, total)` is called after every chunk;
-    `all_signatures` checks every checkpoint's signature, not only those relied on.
+    """Check the whole log. `progress(done, total)` is called after every chunk. Every
+    checkpoint's signature is checked (`all_signatures` is kept for callers; it can no
+    longer turn that off); `all_roots` also rebuilds every checkpoint's Merkle root from
+    the entries (slower; implied by `against`).
+
+    `against`: heads exported earlier (`heads.load`), already checked for form and
+    signature; the log must still have each one's entry hash and Merkle root at its size.
+    `every`: the checkpoint interval the log must show (default: the setting, as appends
+    use it); a checkpoint missing at a multiple of it is a fault.
 
     `workers` > 1 hashes the log in that many processes, this one and `workers` - 1 started
     for the purpose, all reading the same snapshot (0: one per core, up to 4, for logs of
     parallel.AUTO_PARALLEL_FROM entries or more; see parallel.py). Inside a transaction,
-    on an in-memory database, or if the workers cannot start, verification is sequential. The result is the same either way: if the workers
-    find any fault, the log is walked again sequentially to name the first bad entry.
+    on an in-memory database, or if the workers cannot start, verification is sequential.
+    The result is the same either way: if the workers find any fault, the log is walked
+    again sequentially to name the first bad entry.
     """
     began = time.perf_counter()
     connection = connections[using]
     sql = _SQL[connection.vendor]
     trusted = keys.trusted_public_keys()
+    every = checkpoint_every() if every is None else every
     pool = Pool.start(connection, workers)
     try:
         with _snapshot(using) as cursor:
             cursor.execute(sql["head"])
-            head = cursor.fetchone()
+            head = cursor.fetchone() or (0, canonical.GENESIS_HASH, "")
             cursor.execute(sql["checkpoints"])
-            good, cp_bad = _check_checkpoints(cursor.fetchall(), trusted, all_signatures)
+            rows = cursor.fetchall()
+            good, cp_bad = check_checkpoints(rows, trusted)
             cursor.execute(sql["bounds"])
             low, high = cursor.fetchone()
+            gone = missing_checkpoint({row[0] for row in rows}, max(high or 0, head[0]), every)
+            if gone and (cp_bad is None or gone.seq < cp_bad.seq):
+                cp_bad = gone
             walked = None
             if pool:
+                pins = Pins(good, trusted, against or (), all_roots)
                 walked = _walk_parallel(
-                    pool, cursor, sql, head, good, trusted, low, high or 0, chunk_size, progress
+                    pool, cursor, sql, head, pins, low, high or 0, chunk_size, progress
                 )
             try:
+                if not walked:
+                    pins = Pins(good, trusted, against or (), all_roots)
                 count, latest = walked or _walk(
-                    cursor, sql, head, good, trusted, low, high or 0, chunk_size, progress
+                    cursor, sql, head, pins, low, high or 0, chunk_size, progress
                 )
             except _Bad as bad:
                 first = min((bad, cp_bad) if cp_bad else (bad,), key=lambda b: b.seq)
@@ -270,35 +222,28 @@ def verify_log(
     n = len(pool.workers) + 1 if walked else 1
     if cp_bad:
         return VerifyResult(False, count, cp_bad.seq, cp_bad.reason, latest, seconds, n)
-    return VerifyResult(True, count, None, "chain intact", latest, seconds, n)
+    return VerifyResult(True, count, None, "chain intact", latest, seconds, n, pins.witnessed)
 
 
 def _walk_parallel(
-    pool, cursor, sql, head, good, trusted, low, high, chunk_size, progress
+    pool, cursor, sql, head, pins, low, high, chunk_size, progress
 ) -> tuple[int, int | None] | None:
     """`_walk` with the hashing shared between this process and the pool's workers:
     (entries, checkpoint size) if the log is sound, None if anything is off (the caller
-    then walks it sequentially to name the fault)."""
+    then walks it sequentially, with fresh pins, to name the fault)."""
     try:
         if pool.vendor == "postgresql":
             cursor.execute("SELECT pg_export_snapshot()")
             (snapshot,) = cursor.fetchone()
         else:
             snapshot = None
-        if head is None:
-            head = (0, canonical.GENESIS_HASH, "")
         if low is not None and low < 1:
             return None
-        pinned = {cp.tree_size: i for i, cp in enumerate(good)}
-        latest = good[-1] if good else None
-        base = good[-2] if len(good) > 1 else None
-        frontier = merkle.frontier_from_text(base.frontier) if base else []
-        tree = base.tree_size if base else 0
-        setup = (pool.vendor, pool.params, snapshot, chunk_size, list(pinned), tree)
+        setup = (pool.vendor, pool.params, snapshot, chunk_size, pins.sizes, pins.tree)
         for _, outbox, _ in pool.workers:
             ranges.send(outbox, setup)
         dispatch = Dispatch(pool, high, chunk_size, progress)
-        mine = ranges.Stretch(0, pinned, tree, canonical.GENESIS_HASH.encode())
+        mine = ranges.Stretch(0, pins.sizes, pins.tree, canonical.GENESIS_HASH.encode())
         reader = cursor.connection.cursor()
         try:
             while (taken := dispatch.take()) is not None:
@@ -312,20 +257,12 @@ def _walk_parallel(
             reader.close()
         stretches = [mine.result(), *(r for _, r in sorted(dispatch.finish().items()))]
         last = canonical.GENESIS_HASH.encode()
-        found: dict[int, bytes] = {}
-        tails = []
-        for _, lo, hi, first, end, pins, tail in stretches:
+        for _, lo, hi, first, end, found, nodes in stretches:
             if lo < hi and first != last:
                 return None
             last = end if lo < hi else last
-            found.update(pins)
-            tails.append(tail)
-        for size in sorted(pinned):
-            if size <= high:
-                _check_pinned(good, pinned[size], found[size], trusted)
-        if high > tree:
-            _grow(frontier, tree, tree, high, b"".join(tails), latest, good)
-        return _finish(high, head, last.decode(), frontier, latest)
+            pins.fold(nodes, found)
+        return _finish(high, head, last.decode(), pins)
     except (_Bad, Fault, OSError, KeyError, ValueError):
         return None
 
@@ -334,68 +271,41 @@ def _count(low, high) -> int:
     return 0 if high is None else high - min(low, 1) + 1
 
 
-def _walk(
-    cursor, sql, head, good, trusted, low, high, chunk_size, progress
-) -> tuple[int, int | None]:
+def _walk(cursor, sql, head, pins, low, high, chunk_size, progress) -> tuple[int, int | None]:
     """Stream the log; raise _Bad at the first fault. Returns (entries, checkpoint size)."""
-    if head is None:  # never appended to (or flushed): an empty log
-        head = (0, canonical.GENESIS_HASH, "")
-    head_seq, head_hash, head_frontier = head
+    head_seq, head_hash, _ = head
     if low is not None and low < 1:
         raise _Bad(low, f"entry {low} sits before the first entry: it was inserted")
-    known = {cp.tree_size: cp.head_hash for cp in good}
+    known = pins.known()
     if head_seq <= high:
         known.setdefault(head_seq, head_hash)
-    pinned = {cp.tree_size: i for i, cp in enumerate(good)}
-    sizes = sorted(pinned)
-    # The newest checkpoint's Merkle root is rebuilt from the one before it, not from leaf 1.
-    latest = good[-1] if good else None
-    base = good[-2] if len(good) > 1 else None
-    frontier = merkle.frontier_from_text(base.frontier) if base else []
-    tree = base.tree_size if base else 0
-
-    last = canonical.GENESIS_HASH.encode()
+    stretch = ranges.Stretch(0, pins.sizes, pins.tree, canonical.GENESIS_HASH.encode())
     reader = cursor.connection.cursor()  # the slow path may query while this one streams
     try:
         for start, stop, row in _ranges(reader, sql["chunk"], high, chunk_size):
-            digests = _fast_range(start, stop, row, last)
-            if digests is None:
-                _, digests = _locate(cursor, sql, start, stop, last.decode(), known)
-            # The pins in (start, stop], found by bisection: a log has one per 1,000 entries.
-            for size in sizes[bisect_right(sizes, start) : bisect_right(sizes, stop)]:
-                at = (size - start - 1) * 32
-                _check_pinned(good, pinned[size], digests[at : at + 32].hex().encode(), trusted)
-            if stop > tree:
-                tree = _grow(frontier, tree, start, stop, digests, latest, good)
-            last = digests[-32:].hex().encode()
+            if not stretch.add(stop, row):
+                _, digests = _locate(cursor, sql, start, stop, stretch.last.decode(), known)
+                stretch.take(stop, digests)
+            # Every pinned size in the range: its entry hash and the Merkle root up to it.
+            pins.fold(stretch.nodes, stretch.found)
+            stretch.nodes.clear()
+            stretch.found.clear()
             if progress:
                 progress(stop, high)
     finally:
         reader.close()
-    return _finish(high, head, last.decode(), frontier, latest)
+    return _finish(high, head, stretch.last.decode(), pins)
 
 
-def _check_pinned(good: list[_Checkpoint], i: int, computed: bytes, trusted) -> None:
-    cp = good[i]
-    if computed.decode() != cp.head_hash:
-        problem = _problem(cp, trusted)
-        if problem:
-            raise _unreliable(good, i, problem)
-        since = good[i - 1].tree_size + 1 if i else 1
-        raise _Bad(
-            since,
-            f"entries {since}..{cp.tree_size} do not match the checkpoint signed at "
-            f"{cp.signed_at} (the log was rewritten and rehashed)",
-        )
-
-
-def _finish(count, head, last, frontier, latest) -> tuple[int, int | None]:
+def _finish(count, head, last, pins) -> tuple[int, int | None]:
     head_seq, head_hash, head_frontier = head
+    latest = pins.good[-1] if pins.good else None
     if latest and latest.tree_size > count:
         raise _Bad(
             count + 1,
             f"the log ends at {count} but a checkpoint covers {latest.tree_size} entries (truncated)",
         )
+    pins.check_end(count)
     if head_seq > count:
         raise _Bad(
             count + 1,
@@ -407,7 +317,7 @@ def _finish(count, head, last, frontier, latest) -> tuple[int, int | None]:
         raise _Bad(
             count, f"entry {count} does not match the head row (the newest entry was changed)"
         )
-    if merkle.frontier_to_text(frontier) != head_frontier:
+    if merkle.frontier_to_text(pins.frontier) != head_frontier:
         since = (latest.tree_size if latest else 0) + 1
         raise _Bad(since, "the head's Merkle frontier does not match the entries")
     return count, latest.tree_size if latest else None
@@ -423,19 +333,3 @@ def _ranges(cursor, query: str, high: int, chunk_size: int) -> Iterator:
 def _fetch(cursor, query, start, stop):
     cursor.execute(query, (start, stop))
     return cursor.fetchone()
-
-
-def _grow(frontier, tree, start, stop, digests, latest, good) -> int:
-    """Extend the Merkle frontier with this range's leaves, checking the newest checkpoint."""
-    offset = (tree - start) * 32
-    if latest and tree < latest.tree_size <= stop:
-        cut = (latest.tree_size - start) * 32
-        tree = merkle.extend(frontier, tree, digests[offset:cut])
-        if merkle.frontier_to_text(frontier) != latest.frontier:
-            since = good[-2].tree_size + 1 if len(good) > 1 else 1
-            raise _Bad(
-                since,
-                f"the Merkle tree of entries 1..{latest.tree_size} does not match its signed checkpoint",
-            )
-        offset = cut
-    return merkle.extend(frontier, tree, digests[offset:])

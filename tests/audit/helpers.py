@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 from django.db import connection
 
 from custodian.audit import canonical, merkle, services
@@ -108,3 +109,62 @@ def rewrite_head(last: int) -> None:
         "UPDATE audit_audithead SET seq = %s, entry_hash = %s, frontier = %s WHERE id = 1",
         [last, head, merkle.frontier_to_text(frontier)],
     )
+
+
+def sign_checkpoint(size: int, *, signed_at: str = "2030-01-01T00:00:00.000000Z") -> None:
+    """Sign a checkpoint over the log's first `size` entries as they stand now, with the
+    installation's own key: what an attacker who has stolen the key can do."""
+    from custodian.audit import keys
+
+    frontier: list[bytes] = []
+    for s in range(1, size + 1):
+        merkle.append(frontier, s - 1, bytes.fromhex(canonical.entry_hash(body(s))))
+    root = merkle.root(frontier).hex()
+    head = canonical.entry_hash(body(size))
+    message = keys.checkpoint_message(
+        tree_size=size, root_hash=root, head_hash=head, signed_at=signed_at
+    )
+    sql(
+        "INSERT INTO audit_auditcheckpoint VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        [
+            size,
+            root,
+            head,
+            merkle.frontier_to_text(frontier),
+            signed_at,
+            keys.own_public_key(),
+            keys.sign(message),
+        ],
+    )
+
+
+def rewrite_with_the_key(seq: int, last: int, every: int) -> None:
+    """Change entry `seq`, rehash everything after it up to `last` (and the head), delete
+    every checkpoint past `seq` and sign new ones in their place: the whole attack of someone
+    holding both the database and the signing key. The log then verifies on its own."""
+    text = body(seq).replace('"library_business"', '"law_enforcement"')
+    assert text != body(seq)
+    sql("UPDATE audit_auditentry SET body = %s WHERE seq = %s", [text, seq])
+    rechain_from(seq + 1, last)  # with seq == last this only rewrites the head
+    resign_from(seq, last, every)
+
+
+def resign_from(seq: int, last: int, every: int) -> None:
+    """Replace every checkpoint at or past `seq` with one signed over the log as it is now."""
+    sql("DELETE FROM audit_auditcheckpoint WHERE tree_size >= %s", [seq])
+    for size in range(every, last + 1, every):
+        if size >= seq:
+            sign_checkpoint(size)
+
+
+# verify_log's keyword arguments for each way of walking the log: small chunks, one chunk,
+# and two worker processes (each with its own connection: they see committed rows only).
+WALKS = [
+    pytest.param({"chunk_size": 3}, id="small-chunks"),
+    pytest.param({"chunk_size": 1000}, id="one-chunk"),
+    pytest.param(
+        {"chunk_size": 3, "workers": 2},
+        id="parallel",
+        marks=pytest.mark.django_db(transaction=True),
+    ),
+]

@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 import pytest
 from django.db import connection
 
-from custodian.audit import canonical, parallel, ranges, verify
+from custodian.audit import canonical, merkle, parallel, ranges, verify
 from tests.audit import helpers as h
 
 
@@ -69,7 +69,7 @@ def test_worker_checks_blocks_and_reports_what_the_parent_joins(settings):
             (snapshot,) = cursor.fetchone()
         worker.start()
         try:
-            ranges.send(outbox, (connection.vendor, params, snapshot, 3, [4, 8], 8))
+            ranges.send(outbox, (connection.vendor, params, snapshot, 3, [4, 8], 0))
             assert ranges.receive(inbox) == ("ready",)
             ranges.send(outbox, (2, 9))
             ranges.send(outbox, (9, 12))  # past the end: a range comes back short
@@ -83,6 +83,7 @@ def test_worker_checks_blocks_and_reports_what_the_parent_joins(settings):
             outbox.close()
             inbox.close()
     hashes = {s: canonical.entry_hash(h.body(s)).encode() for s in range(1, 11)}
+    leaf = {s: bytes.fromhex(hashes[s].decode()) for s in hashes}
     assert ok == (
         "ok",
         2,
@@ -90,7 +91,15 @@ def test_worker_checks_blocks_and_reports_what_the_parent_joins(settings):
         hashes[2],
         hashes[9],
         {4: hashes[4], 8: hashes[8]},
-        bytes.fromhex(hashes[9].decode()),
+        # The aligned Merkle subtrees of leaves 3..9, range by range ((2, 5], (5, 8], (8, 9])
+        # and split at the pins: 3-4 | 5 | 6, 7-8 | 9.
+        [
+            (1, merkle.reference_root([leaf[3], leaf[4]])),
+            (0, leaf[5]),
+            (0, leaf[6]),
+            (1, merkle.reference_root([leaf[7], leaf[8]])),
+            (0, leaf[9]),
+        ],
     )
     assert bad == ("bad", 9)
     assert not worker.is_alive()
