@@ -1,5 +1,7 @@
 """`custodian migrate`, `custodian serve` and `custodian demo`."""
 
+import sys
+
 import typer
 from rich.console import Console
 
@@ -18,6 +20,50 @@ def migrate(quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
 
 
+def _fail(message: str) -> None:
+    sys.stderr.write(" ".join(message.split()) + "\n")
+    raise typer.Exit(2)
+
+
+def check_profile() -> None:
+    """Stop (exit 2, one line) unless CUSTODIAN_PROFILE names a known profile.
+
+    Run before the database is touched: a server answering under no policy, or the wrong
+    one, is worse than no server.
+    """
+    from django.conf import settings
+
+    from custodian.policy.engine import get_engine
+    from custodian.policy.errors import ProfileError
+
+    try:
+        known = sorted(get_engine().profiles)
+    except ProfileError as e:
+        _fail(f"profile error: {e}")
+    if settings.CUSTODIAN_PROFILE not in known:
+        _fail(
+            f"CUSTODIAN_PROFILE={settings.CUSTODIAN_PROFILE!r} names no profile; known profiles: "
+            f"{', '.join(known)} (add your own with CUSTODIAN_POLICY_PROFILES)"
+        )
+
+
+def check(
+    deploy: bool = typer.Option(
+        False, "--deploy", help="Also run Django's checks for a production deployment."
+    ),
+) -> None:
+    """Run Django's system checks; any warning fails (exit 1). Use --deploy before going live."""
+    djangoenv.setup()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING")
+    except SystemCheckError as e:
+        sys.stderr.write(f"{e}\n")
+        raise typer.Exit(1) from None
+
+
 def build_application():
     """Collect the static files, then build the WSGI application that serves them.
 
@@ -30,6 +76,14 @@ def build_application():
     return get_wsgi_application()
 
 
+def warn_audit_key_location() -> None:
+    """Say so at start-up if the audit signing key sits beside the database (docs/audit.md)."""
+    from custodian.audit.keys import key_location_warning
+
+    if warning := key_location_warning():
+        console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+
+
 def _run_server(host: str, port: int) -> None:
     from django.conf import settings
     from waitress import serve as waitress_serve
@@ -37,6 +91,7 @@ def _run_server(host: str, port: int) -> None:
     application = build_application()
     console.print(f"Custodian is serving [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
     console.print(f"Data directory: {settings.DATA_DIR}")
+    warn_audit_key_location()
     waitress_serve(application, host=host, port=port, threads=8, ident="custodian")
 
 
@@ -46,6 +101,7 @@ def serve(
 ) -> None:
     """Start the web server on the configured database (no demo data)."""
     djangoenv.setup()
+    check_profile()
     migrate(quiet=True)
     _run_server(host, port)
 
@@ -61,6 +117,7 @@ def demo(
 ) -> None:
     """Create or reuse the demo database, fill a new one with a synthetic library, and serve it."""
     djangoenv.setup()
+    check_profile()
     migrate(quiet=True)
     from custodian.synth import services as synth
 
@@ -77,3 +134,4 @@ def register(app: typer.Typer) -> None:
     app.command()(migrate)
     app.command()(serve)
     app.command()(demo)
+    app.command()(check)

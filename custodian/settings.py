@@ -5,11 +5,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
-from custodian.paths import data_dir, secret_from_env_or_file
+from custodian.paths import secret_from_env_or_file, secure_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = data_dir()
+# Created 0700 under a 077 umask; files others could read are made private (with a warning).
+DATA_DIR = secure_data_dir()
 
 SECRET_KEY = secret_from_env_or_file("CUSTODIAN_SECRET_KEY", "secret_key")
 DEBUG = os.environ.get("CUSTODIAN_DEBUG", "") == "1"
@@ -36,11 +38,17 @@ INSTALLED_APPS = [
     "custodian.disclosure",
     # Throttled staff logins (5 failures per username and address, then 15 minutes out).
     "axes",
+    # The API's Swagger page from django-ninja's own static files, not a CDN with an inline
+    # script (which the Content-Security-Policy would block, rightly).
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: every page and API answer is no-store, static files stay cacheable.
+    "custodian.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,7 +92,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        # secure_delete zeroes what a DELETE frees, so a removed patron row does not linger
+        # in free pages of the file (or of a copy of it).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+            "PRAGMA secure_delete=ON;"
+        ),
     }
     # Tests use a file too: Django's in-memory test database locks whole tables and fails
     # concurrent writers at once instead of queueing them as the real database does.
@@ -115,6 +128,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A username that is no staff member's (often a card number) is stored only as a keyed hash;
+# axes' log lines and the POST data it keeps show the username masked, like the password.
+AXES_USERNAME_CALLABLE = "custodian.accounts.throttle.username_for_throttling"
+AXES_SENSITIVE_PARAMETERS = ["username"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -123,6 +140,35 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one desk shift
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: scripts and stylesheets come from /static/ only.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+
+# CUSTODIAN_HTTPS=1 when the site is reached over HTTPS (as it must be beyond one machine):
+# HTTP is redirected, cookies are sent over HTTPS only, and browsers are told to stay on HTTPS.
+HTTPS = os.environ.get("CUSTODIAN_HTTPS", "") == "1"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The directive alone does nothing; only the domain's owner submitting it to the browsers'
+    # preload list does. Sending it keeps `check --deploy` clean and that choice open.
+    SECURE_HSTS_PRELOAD = True
+# Behind a reverse proxy that ends TLS, trust its X-Forwarded-Proto (and only then: a client
+# reaching Django directly could send the header itself).
+if os.environ.get("CUSTODIAN_TRUST_X_FORWARDED_PROTO", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CUSTODIAN_TIME_ZONE", "America/Los_Angeles")
@@ -133,6 +179,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it; WhiteNoise wants it present
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Django chmods what its storage saves (scans, disclosure packages) to these, whatever the
+# umask: 0644 by default. Owner-only, like the rest of the data folder.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Largest request body read into memory: a JSON intake carries its scan (at most
+# CUSTODIAN_DISCLOSURE_MAX_SCAN_BYTES, 10 MB) base64-encoded, 4/3 the size, plus its other
+# fields. Bigger bodies are refused unread; the API answers them with a JSON 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (10 * 1024 * 1024) * 4 // 3 + 256 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
