@@ -3,7 +3,23 @@
 from django import forms
 
 from custodian.disclosure import vocab
+from custodian.disclosure.limits import LIMITS, MAX_HOURLY_RATE_CENTS, MAX_STAFF_MINUTES
 from custodian.disclosure.services import Intake
+
+
+def _text(name: str, label: str, *, required=True, rows=None, **kw) -> forms.CharField:
+    """A free-text field with the limit the API has for the same input (limits.LIMITS).
+
+    Over-long input is a form error naming the field and the limit; the Textarea carries
+    maxlength too, so a browser stops typing there first.
+    """
+    limit = LIMITS[name]
+    widget = forms.Textarea(attrs={"rows": rows, "maxlength": limit}) if rows else None
+    field = forms.CharField(label=label, required=required, max_length=limit, widget=widget, **kw)
+    field.error_messages["max_length"] = (
+        f"Too long: at most {limit} characters (this has %(show_value)d)."
+    )
+    return field
 
 
 def _choices(mapping, blank=None):
@@ -15,23 +31,19 @@ class IntakeForm(forms.Form):
     requester_kind = forms.ChoiceField(
         label="Who is asking", choices=_choices(vocab.REQUESTER_KINDS)
     )
-    requester_name = forms.CharField(label="Requester's name", required=False, max_length=200)
-    requester_organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    requester_name = _text("requester_name", "Requester's name", required=False)
+    requester_organisation = _text("requester_organisation", "Organisation", required=False)
     financially_responsible = forms.BooleanField(
         label="Signed to accept financial responsibility for the patron", required=False
     )
-    officer_name = forms.CharField(label="Officer's name", required=False, max_length=200)
-    officer_badge = forms.CharField(label="Badge number", required=False, max_length=64)
-    officer_agency = forms.CharField(label="Agency", required=False, max_length=200)
-    stated_purpose = forms.CharField(
-        label="Purpose of the visit, as stated",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    officer_name = _text("officer_name", "Officer's name", required=False)
+    officer_badge = _text("officer_badge", "Badge number", required=False)
+    officer_agency = _text("officer_agency", "Agency", required=False)
+    stated_purpose = _text(
+        "stated_purpose", "Purpose of the visit, as stated", required=False, rows=2
     )
-    response_address = forms.CharField(
-        label="Send the library's response to",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    response_address = _text(
+        "response_address", "Send the library's response to", required=False, rows=2
     )
     channel = forms.ChoiceField(label="How", choices=_choices(vocab.CHANNELS))
     evidence = forms.MultipleChoiceField(
@@ -48,7 +60,7 @@ class IntakeForm(forms.Form):
     card_number = forms.CharField(
         label="Patron's card number",
         required=False,
-        max_length=32,
+        max_length=LIMITS["card_number"],
         help_text="Used once to find the account through the door; it is not stored with the request.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
@@ -89,9 +101,7 @@ class IntakeForm(forms.Form):
         choices=_choices(vocab.FIELDS),
         widget=forms.CheckboxSelectMultiple,
     )
-    desk_notes = forms.CharField(
-        label="Desk notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    desk_notes = _text("desk_notes", "Desk notes", required=False, rows=3)
 
     def to_intake(self) -> Intake:
         d = self.cleaned_data
@@ -123,13 +133,13 @@ class IntakeForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    item = forms.IntegerField(widget=forms.HiddenInput)
+    item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     done = forms.BooleanField(required=False)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = _text("checklist_note", "Note", required=False, rows=2)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+    note = _text("note", "Note", rows=3)
 
 
 TRI = [("", "Not applicable"), ("yes", "Yes"), ("no", "No")]
@@ -144,7 +154,7 @@ class ReviewForm(forms.Form):
     emergency_confirmed = forms.BooleanField(
         label="Emergency confirmed: imminent danger to public health or safety", required=False
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = _text("review_notes", "Notes", required=False, rows=3)
 
     def valid_value(self):
         v = self.cleaned_data.get("instrument_valid")
@@ -157,18 +167,15 @@ class WrittenDecisionForm(forms.Form):
         choices=[("yes", "Heed the request: disclose"), ("no", "Do not disclose")],
         coerce=lambda v: v == "yes",
     )
-    text = forms.CharField(label="Written decision", widget=forms.Textarea(attrs={"rows": 4}))
-    basis = forms.CharField(
-        label="What information or circumstances supported it",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    text = _text("decision_text", "Written decision", rows=4)
+    basis = _text("decision_basis", "What information or circumstances supported it", rows=3)
 
 
 class ReleaseForm(forms.Form):
     fields = forms.MultipleChoiceField(
         label="Fields to release", widget=forms.CheckboxSelectMultiple, choices=[]
     )
-    handed_to = forms.CharField(label="Handed to (name, badge, agency)", max_length=300)
+    handed_to = _text("handed_to", "Handed to (name, badge, agency)")
     date_from = forms.DateField(
         label="Records from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -183,19 +190,23 @@ class ReleaseForm(forms.Form):
 
 
 class CostForm(forms.Form):
-    description = forms.CharField(label="What the time was spent on", max_length=300)
-    staff_minutes = forms.IntegerField(label="Staff minutes", min_value=1)
+    description = _text("cost_description", "What the time was spent on")
+    staff_minutes = forms.IntegerField(
+        label="Staff minutes", min_value=1, max_value=MAX_STAFF_MINUTES
+    )
     hourly_rate = forms.DecimalField(
-        label="Hourly rate ($)", required=False, min_value=0, decimal_places=2
+        label="Hourly rate ($)",
+        required=False,
+        min_value=0,
+        max_value=MAX_HOURLY_RATE_CENTS // 100,
+        decimal_places=2,
     )
 
 
 class CounselReviewForm(forms.Form):
-    counsel_name = forms.CharField(label="Counsel", max_length=200)
-    conclusion = forms.CharField(
-        label="Counsel's conclusion", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    counsel_name = _text("counsel_name", "Counsel")
+    conclusion = _text("counsel_conclusion", "Counsel's conclusion", rows=3)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = _text("reason", "Reason", rows=2)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from custodian.policy import limits
 from custodian.policy.errors import ProfileError, RequestError
 
 policy_app = typer.Typer(help="The libraries' disclosure policies.", no_args_is_help=True)
@@ -30,8 +31,16 @@ def _engine():
         _fail(f"profile error: {e}")
 
 
-def _json_error(e: json.JSONDecodeError) -> str:
-    return f"invalid JSON: {e.msg} at column {e.colno}"
+class _BadInput(ValueError):
+    """One request that cannot be read: too large, not UTF-8, not JSON, nested too deep."""
+
+
+def _read_limited(stream, where: str) -> bytes:
+    # Read one byte past the limit so an oversized request is refused without reading it all.
+    raw = stream.read(limits.MAX_REQUEST_BYTES + 1)
+    if len(raw) > limits.MAX_REQUEST_BYTES:
+        raise _BadInput(f"{where}: too large (more than {limits.MAX_REQUEST_BYTES // 1024} KB)")
+    return raw
 
 
 def decide(
@@ -43,16 +52,20 @@ def decide(
     """Decide a disclosure request (shared/contract) and print the decision as JSON."""
     engine = _engine()
     if jsonl:
-        _decide_lines(engine, sys.stdin if file == "-" else _open(file))
+        _decide_lines(engine, sys.stdin.buffer if file == "-" else _open(file))
         return
+    where = file if file != "-" else "standard input"
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text()
-    except (OSError, UnicodeDecodeError) as e:
-        _fail(f"cannot read {file}: {getattr(e, 'strerror', None) or e}")
-    try:
-        request = json.loads(text)
-    except json.JSONDecodeError as e:
-        _fail(f"{file if file != '-' else 'standard input'}: {_json_error(e)}")
+        if file == "-":
+            raw = _read_limited(sys.stdin.buffer, where)
+        else:
+            with open(file, "rb") as f:
+                raw = _read_limited(f, where)
+        request = limits.load_json(raw, _BadInput, where)
+    except OSError as e:
+        _fail(f"cannot read {file}: {e.strerror or e}")
+    except _BadInput as e:
+        _fail(str(e))
     try:
         decision = engine.decide(request)
     except RequestError as e:
@@ -62,39 +75,54 @@ def decide(
 
 def _open(file: str):
     try:
-        return open(file, encoding="utf-8")  # noqa: SIM115 - read to the end below
+        return open(file, "rb")  # noqa: SIM115 - read to the end below
     except OSError as e:
         _fail(f"cannot read {file}: {e.strerror}")
+
+
+def _lines(stream):
+    """The input's lines as bytes, numbered; a line over the limit is refused unread."""
+    number = 0
+    while True:
+        line = stream.readline(limits.MAX_REQUEST_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limits.MAX_REQUEST_BYTES and not line.endswith(b"\n"):
+            raise _BadInput(
+                f"line {number}: too large (more than {limits.MAX_REQUEST_BYTES // 1024} KB)"
+            )
+        yield number, line
 
 
 def _decide_lines(engine, stream) -> None:
     """One decision per input line, in order. Repeated lines are answered from a cache."""
     write = sys.stdout.write
-    answered: dict[str, str] = {}
+    answered: dict[bytes, str] = {}
     number = 0
     try:
-        for number, line in enumerate(stream, 1):  # noqa: B007 - used in the error
+        for number, line in _lines(stream):  # noqa: B007 - used in the error
             line = line.strip()
             if not line:
                 continue
             out = answered.get(line)
             if out is None:
-                request = json.loads(line)
+                request = limits.load_json(line, _BadInput, f"line {number}")
                 # The lines are the cache here; the engine's own would only add its key.
                 out = json.dumps(engine.decide(request, cached=False), ensure_ascii=False)
                 out += "\n"
                 if len(answered) < 65536:
                     answered[line] = out
             write(out)
-    except json.JSONDecodeError as e:
+    except _BadInput as e:
         sys.stdout.flush()
-        _fail(f"line {number}: {_json_error(e)}")
+        _fail(str(e))
     except RequestError as e:
         sys.stdout.flush()
         _fail(f"line {number}: invalid request: {e}")
-    except UnicodeDecodeError as e:
+    except OSError as e:
         sys.stdout.flush()
-        _fail(f"line {number + 1}: not UTF-8 text ({e.reason})")
+        _fail(f"line {number + 1}: cannot read: {e.strerror or e}")
     sys.stdout.flush()
 
 

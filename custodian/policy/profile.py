@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cedarpy
 
+from custodian.policy import limits
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
@@ -140,13 +141,30 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
-def _read_toml(path: Path) -> tuple[dict, str]:
+def _read_bounded(path: Path, limit: int) -> str:
+    """A profile file as text; too large or not UTF-8 fails before anything parses it."""
     try:
-        text = path.read_text()
+        with path.open("rb") as f:
+            raw = f.read(limit + 1)
     except OSError as e:
         raise ProfileError(f"cannot read: {e.strerror}", path=path) from None
+    if len(raw) > limit:
+        raise ProfileError(f"too large (more than {limit // 1024} KB)", path=path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProfileError(
+            f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})", path=path
+        ) from None
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    text = _read_bounded(path, limits.MAX_TOML_BYTES)
+    limits.check_toml_text(text, ProfileError, path)
     try:
         return tomllib.loads(text), text
+    except RecursionError:  # a nesting the scan missed: still one line, no traceback
+        raise ProfileError("nested too deep", path=path) from None
     except tomllib.TOMLDecodeError as e:
         found = re.search(r"\(at line (\d+)", str(e))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
@@ -326,10 +344,7 @@ def load_rules(paths: list[Path], clause_ids: set[str]):
     chunks: list[Chunk] = []
     texts = []
     for path in paths:
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise ProfileError(f"cannot read: {e.strerror}", path=path) from None
+        text = _read_bounded(path, limits.MAX_CEDAR_BYTES)
         file_chunks = split_policies(text, path)
         _parse_or_locate(text, file_chunks, path)
         chunks.extend(file_chunks)

@@ -153,7 +153,7 @@ def test_bad_input_clear_messages(client, staff, door):
     with override_settings(CUSTODIAN_DISCLOSURE_MAX_SCAN_BYTES=64):
         inst["scan_base64"] = base64.b64encode(b"%PDF-" + b"0" * 500).decode()
         resp = post(client, "/api/disclosure/requests", officer_body(instrument=inst))
-    assert resp.status_code == 400 and "too large" in resp.json()["detail"]
+    assert resp.status_code == 413 and "too large" in resp.json()["detail"]
     assert DisclosureRequest.objects.count() == 0
 
 
@@ -226,8 +226,16 @@ def test_release_and_package_over_api(client, staff, door):
     assert resp.status_code == 400 and "outside the document's face" in resp.json()["detail"]
     resp = post(client, f"/api/disclosure/cases/{case}/releases", {"handed_to": "Det. Smith"})
     assert resp.status_code == 201 and resp.json()["fields"] == ["loans.titles"]
-    pkg = client.get(f"/api/disclosure/cases/{case}/releases/{resp.json()['ref']}").json()
+    pkg_url = f"/api/disclosure/cases/{case}/releases/{resp.json()['ref']}"
+    pkg = client.get(pkg_url).json()
     assert set(pkg["records"]) == {"loans.titles"}
+    # The clerk who took the warrant sees the package on the case, not its records (issue 7).
+    client.force_login(staff["desk"])
+    seen = client.get(f"/api/disclosure/cases/{case}").json()["releases"]
+    assert [r["handed_to"] for r in seen] == ["Det. Smith"]
+    resp = client.get(pkg_url)
+    assert resp.status_code == 403 and "records" not in resp.json()
+    assert "Director and designees" in resp.json()["detail"]
 
 
 def test_written_decision_costs_counsel_and_close_over_api(client, staff, door):
@@ -235,6 +243,10 @@ def test_written_decision_costs_counsel_and_close_over_api(client, staff, door):
     case = post(client, "/api/disclosure/requests", officer_body()).json()["case"]
     url = f"/api/disclosure/cases/{case}"
     client.force_login(staff["director"])
+    resp = post(client, f"{url}/costs", {"description": "Search", "staff_minutes": 30})
+    assert resp.status_code == 400 and "bear the costs" in resp.json()["detail"]
+    resp = post(client, f"{url}/counsel-review", {"counsel_name": "A. Lawyer", "conclusion": "Ok"})
+    assert resp.status_code == 400 and "no emergency release" in resp.json()["detail"]
     resp = post(
         client,
         f"{url}/written-decisions",
@@ -242,10 +254,9 @@ def test_written_decision_costs_counsel_and_close_over_api(client, staff, door):
     )
     assert resp.status_code == 201 and resp.json()["status"] == "declined"
     assert resp.json()["written_decisions"][0]["basis"] == "An administrative warrant only"
-    resp = post(client, f"{url}/costs", {"description": "Search", "staff_minutes": 30})
-    assert resp.status_code == 400 and "bear the costs" in resp.json()["detail"]
-    resp = post(client, f"{url}/counsel-review", {"counsel_name": "A. Lawyer", "conclusion": "Ok"})
-    assert resp.status_code == 400 and "no emergency release" in resp.json()["detail"]
-    resp = post(client, f"{url}/close", {"reason": "Answered"})
-    assert resp.status_code == 200 and resp.json()["events"][-1]["kind"] == "closed"
+    assert resp.json()["events"][-1]["kind"] == "written_decision"
     assert Case.objects.get().closed_at is not None
+    # Declining in writing closed it: closing it again is refused (409), nothing added.
+    resp = post(client, f"{url}/close", {"reason": "Answered"})
+    assert resp.status_code == 409 and "already closed" in resp.json()["detail"]
+    assert not Case.objects.get().events.filter(kind="closed").exists()

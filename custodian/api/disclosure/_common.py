@@ -18,6 +18,11 @@ from custodian.disclosure.services import DisclosureError, Forbidden
 
 router = Router(tags=["disclosure"])
 
+
+class ScanTooLarge(DisclosureError):
+    status = 413
+
+
 CASE_ROLES = ("desk", "branch_manager", "director", "designee")
 
 
@@ -163,8 +168,8 @@ def _decode_scan(b64: str | None):
         return None
     limit = services.max_scan_bytes()
     if len(b64) > (limit * 4) // 3 + 8:
-        raise DisclosureError(
-            f"The document scan is too large; the limit is {limit // 1048576} MB.", "scan"
+        raise ScanTooLarge(
+            f"The document scan is too large: at most {limit // 1048576} MB.", "scan"
         )
     try:
         raw = base64.b64decode(b64, validate=True)

@@ -1,15 +1,22 @@
-"""The disclosure API's request and response bodies (their names are the OpenAPI schema names)."""
+"""The disclosure API's request and response bodies (their names are the OpenAPI schema names).
+
+Every input body is strict (`StrictIn`): a wrong type is a 422 naming the field, never
+coerced (`"yes"` is not a boolean, `"12"` not an age, `0` not a date), unknown keys are
+refused, and every free-text field has a length limit (`LIMITS`, shared with the forms).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
 from custodian.disclosure import vocab
+from custodian.disclosure.limits import LIMITS, MAX_HOURLY_RATE_CENTS, MAX_STAFF_MINUTES
 
 RequesterKind = Literal[tuple(vocab.REQUESTER_KINDS)]  # type: ignore[valid-type]
 Channel = Literal[tuple(vocab.CHANNELS)]  # type: ignore[valid-type]
@@ -21,50 +28,75 @@ Court = Literal[tuple(k for k in vocab.COURTS if k)]  # type: ignore[valid-type]
 FieldName = Literal[tuple(vocab.FIELDS)]  # type: ignore[valid-type]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value):
+    # JSON has no date type: only the written form YYYY-MM-DD is a date here. Lax parsing
+    # would read 0 as 1 January 1970 and 1700000000 as a day in 2023: never what was meant.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Strict(False)]
+
+
+def Text(name: str, default="", **kw):  # noqa: N802 - reads as a type in the schemas
+    """A free-text field with the length limit every input of that name has (LIMITS)."""
+    return Field(default, max_length=LIMITS[name], **kw)
+
+
+class StrictIn(Schema):
+    """An input body: no coercion, no unknown keys."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
 class Error(Schema):
     detail: str
     field: str | None = None
 
 
-class InstrumentIn(Schema):
+class InstrumentIn(StrictIn):
     type: InstrumentType
     signed_by: Signer | None = None
     court: Court | None = None
-    scope: list[FieldName] = []
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    scope: list[FieldName] = Field([], max_length=len(vocab.FIELDS))
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     nondisclosure: bool = False
     scan_base64: str | None = Field(
         None, description="The scan (PDF or image, at most 10 MB), base64-encoded."
     )
 
 
-class OfficerIn(Schema):
-    name: str = Field("", max_length=200)
-    badge: str = Field("", max_length=64)
-    agency: str = Field("", max_length=200)
+class OfficerIn(StrictIn):
+    name: str = Text("officer_name")
+    badge: str = Text("officer_badge")
+    agency: str = Text("officer_agency")
 
 
-class IntakeIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class IntakeIn(StrictIn):
     requester_kind: RequesterKind
-    requester_name: str = Field("", max_length=200)
-    requester_organisation: str = Field("", max_length=200)
+    requester_name: str = Text("requester_name")
+    requester_organisation: str = Text("requester_organisation")
     financially_responsible: bool = False
     officer: OfficerIn | None = None
-    stated_purpose: str = ""
-    response_address: str = ""
+    stated_purpose: str = Text("stated_purpose")
+    response_address: str = Text("response_address")
     channel: Channel
-    evidence: list[EvidenceKind] = []
+    evidence: list[EvidenceKind] = Field([], max_length=len(vocab.EVIDENCE))
     purpose: Purpose | None = None
-    card_number: str = Field(
-        "", max_length=32, description="Used once to find the patron; never stored."
+    card_number: str = Text(
+        "card_number", description="Used once to find the patron; never stored."
     )
     patron_age: int | None = Field(None, ge=0, le=130)
     instrument: InstrumentIn | None = None
-    requested: list[FieldName] = Field(..., min_length=1)
-    desk_notes: str = ""
+    requested: list[FieldName] = Field(..., min_length=1, max_length=len(vocab.FIELDS))
+    desk_notes: str = Text("desk_notes")
 
 
 class ChecklistItemOut(Schema):
@@ -90,65 +122,49 @@ class DecisionScreenOut(Schema):
     decision: dict
 
 
-class ChecklistIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class ChecklistIn(StrictIn):
     done: bool
-    note: str = ""
+    note: str = Text("checklist_note")
 
 
-class NoteIn(Schema):
-    model_config = {"extra": "forbid"}
-
-    note: str = Field(..., min_length=1)
+class NoteIn(StrictIn):
+    note: str = Text("note", ..., min_length=1)
 
 
-class ReviewIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class ReviewIn(StrictIn):
     instrument_valid: bool | None = None
     counsel_consulted: bool = False
     board_consulted: bool = False
     emergency_confirmed: bool = False
-    notes: str = ""
+    notes: str = Text("review_notes")
 
 
-class WrittenDecisionIn(Schema):
-    model_config = {"extra": "forbid"}
-
+class WrittenDecisionIn(StrictIn):
     disclose: bool
-    text: str = Field(..., min_length=1)
-    basis: str = Field(..., min_length=1)
+    text: str = Text("decision_text", ..., min_length=1)
+    basis: str = Text("decision_basis", ..., min_length=1)
 
 
-class ReleaseIn(Schema):
-    model_config = {"extra": "forbid"}
-
-    handed_to: str = Field(..., min_length=1, max_length=300)
-    fields: list[FieldName] | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class ReleaseIn(StrictIn):
+    handed_to: str = Text("handed_to", ..., min_length=1)
+    fields: list[FieldName] | None = Field(None, max_length=len(vocab.FIELDS))
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
-class CostIn(Schema):
-    model_config = {"extra": "forbid"}
-
-    description: str = Field(..., min_length=1, max_length=300)
-    staff_minutes: int = Field(..., gt=0)
-    hourly_rate_cents: int | None = Field(None, ge=0)
+class CostIn(StrictIn):
+    description: str = Text("cost_description", ..., min_length=1)
+    staff_minutes: int = Field(..., gt=0, le=MAX_STAFF_MINUTES)
+    hourly_rate_cents: int | None = Field(None, ge=0, le=MAX_HOURLY_RATE_CENTS)
 
 
-class CounselIn(Schema):
-    model_config = {"extra": "forbid"}
-
-    counsel_name: str = Field(..., min_length=1, max_length=200)
-    conclusion: str = Field(..., min_length=1)
+class CounselIn(StrictIn):
+    counsel_name: str = Text("counsel_name", ..., min_length=1)
+    conclusion: str = Text("counsel_conclusion", ..., min_length=1)
 
 
-class ReasonIn(Schema):
-    model_config = {"extra": "forbid"}
-
-    reason: str = Field(..., min_length=1)
+class ReasonIn(StrictIn):
+    reason: str = Text("reason", ..., min_length=1)
 
 
 class CaseSummaryOut(Schema):
@@ -204,4 +220,4 @@ class ReminderOut(Schema):
     text: str
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
