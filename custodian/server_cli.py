@@ -92,7 +92,15 @@ def _run_server(host: str, port: int) -> None:
     console.print(f"Custodian is serving [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops it)")
     console.print(f"Data directory: {settings.DATA_DIR}")
     warn_audit_key_location()
-    waitress_serve(application, host=host, port=port, threads=8, ident="custodian")
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=8,
+        ident="custodian",
+        # Chunked bodies carry no length for BodyLimitMiddleware to read: cap them here.
+        max_request_body_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024,
+    )
 
 
 def serve(

@@ -1,6 +1,5 @@
 """The one NinjaAPI instance: session auth with CSRF, clear errors, OpenAPI at /api/openapi.json."""
 
-
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI
@@ -8,8 +7,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
-from custodian.disclosure.services import DisclosureError, max_scan_bytes
+from custodian.disclosure.services import DisclosureError
 from custodian.policy.limits import JSONRefused, strict_loads
+from custodian.security import too_large_message
 
 
 class StrictJSON(Parser):
@@ -51,12 +51,6 @@ api = CustodianAPI(
     urls_namespace="api",
     parser=StrictJSON(),
 )
-
-
-def too_large_message() -> str:
-    return (
-        f"The request body is too large (scan too large: at most {max_scan_bytes() // 1048576} MB)."
-    )
 
 
 @api.exception_handler(RequestDataTooBig)
