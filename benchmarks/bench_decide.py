@@ -1,12 +1,19 @@
 """How fast the policy engine decides: in process, and through `custodian decide --jsonl`.
 
-    .venv/bin/python benchmarks/bench_decide.py [--n 20000]
+    .venv/bin/python benchmarks/bench_decide.py [--n 20000] [--desk-day 100000] [--rounds 5]
 
 Prints decisions per second and p50/p99 latency for (a) a five-field request, (b) a mix of
 requests across the four shipped profiles, each uncached (every decision goes to Cedar)
 and cached (the engine's LRU on the canonical request), and (c) throughput through
 `custodian decide --jsonl`, for a stream of distinct requests and for a realistic stream
 in which requests repeat. Not a test: numbers depend on the machine.
+
+Then the ratios of issue 8, each measured in the same run (`ratios`):
+(d) a cold decision (no LRU, no memo) against Cedar's own work for it: cedarpy's calls
+with the same policies, entity text and questions prepared in advance (`ask_cedar`);
+(e) a desk day (the demo week's situations, `desk_day`) through the memo against the
+cold engine, in process and through `custodian decide --jsonl` (memo switched off with
+CUSTODIAN_DECISION_MEMO_SIZE=0 for the cold run); (f) all-distinct requests, memo on/off.
 """
 
 import argparse
@@ -21,6 +28,15 @@ import time
 from pathlib import Path
 
 from custodian.policy import Engine
+from custodian.policy.engine import (
+    _PRINCIPAL_UID,
+    _PROCEDURE_QUESTION,
+    _RELEASE_QUESTIONS,
+    _authorize,
+    _internal,
+    ask_cedar,
+    request_attributes,
+)
 from custodian.policy.vocabulary import CHANNELS, EVIDENCE, FIELDS, INSTRUMENT_TYPES, KINDS
 
 PROFILES = ["sonoma-county", "jackson-county", "jensen-memorial", "westchester"]
@@ -141,19 +157,360 @@ def through_cli(requests: list[dict], label: str) -> dict:
     }
 
 
+# ---- Issue 8: ratios measured in the same run ----
+
+AGES = {"child": (4, 12), "teen": (13, 17), "adult": (18, 90)}
+
+
+def _instrument(type_, signed_by, court, scope, nondisclosure=False) -> dict:
+    return {
+        "type": type_,
+        "signed_by": signed_by,
+        "court": court,
+        "scope": scope,
+        "nondisclosure": nondisclosure,
+    }
+
+
+# The demo week's situations (custodian/synth/disclosure_cases.py), as the disclosure
+# services put them to the engine (custodian/disclosure/services/engine.py), each with
+# how often a desk meets it (weight) and the ages of the patrons asked about.
+DESK_SCENES = [
+    (  # a parent asks what their teenager has out and whether anything is owed
+        30,
+        "teen",
+        {
+            "requester": {"kind": "guardian", "financially_responsible": True},
+            "channel": "in_person",
+            "evidence": ["library_card"],
+            "purpose": None,
+            "instrument": None,
+            "review": None,
+            "requested": ["loans.titles", "overdue.status", "charges.amount"],
+        },
+    ),
+    (  # a caller reads out the full barcode: how many items, when due
+        40,
+        "adult",
+        {
+            "requester": {"kind": "patron"},
+            "channel": "phone",
+            "evidence": ["card_number"],
+            "purpose": None,
+            "instrument": None,
+            "review": None,
+            "requested": ["loans.count", "loans.due_dates"],
+        },
+    ),
+    (  # an officer at the desk with no court order
+        8,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "purpose": None,
+            "instrument": None,
+            "review": None,
+            "requested": ["loans.titles", "registration.address"],
+        },
+    ),
+    (  # a judge-signed search warrant, at the desk and after the director's review
+        4,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "purpose": None,
+            "instrument": _instrument("search_warrant", "judge", "state", ["loans.titles"]),
+            "review": None,
+            "requested": ["loans.titles", "registration.address", "history.titles"],
+        },
+    ),
+    (
+        3,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "purpose": None,
+            "instrument": _instrument("search_warrant", "judge", "state", ["loans.titles"]),
+            "review": {"by": "director", "instrument_valid": True, "counsel_consulted": True},
+            "requested": ["loans.titles", "registration.address", "history.titles"],
+        },
+    ),
+    (  # a civil subpoena by post, and the branch manager passing it on
+        4,
+        "adult",
+        {
+            "requester": {"kind": "attorney"},
+            "channel": "written",
+            "evidence": [],
+            "purpose": None,
+            "instrument": _instrument(
+                "subpoena", "clerk", "state", ["loans.titles", "computer.records"]
+            ),
+            "review": None,
+            "requested": ["loans.titles", "computer.records"],
+        },
+    ),
+    (
+        2,
+        "adult",
+        {
+            "requester": {"kind": "attorney"},
+            "channel": "written",
+            "evidence": [],
+            "purpose": None,
+            "instrument": _instrument(
+                "subpoena", "clerk", "state", ["loans.titles", "computer.records"]
+            ),
+            "review": {"by": "branch_manager"},
+            "requested": ["loans.titles", "computer.records"],
+        },
+    ),
+    (  # the police phone about an emergency; the director confirms it
+        3,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "phone",
+            "evidence": ["officer_credentials"],
+            "purpose": "emergency",
+            "instrument": None,
+            "review": None,
+            "requested": ["registration.address"],
+        },
+    ),
+    (
+        2,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "phone",
+            "evidence": ["officer_credentials"],
+            "purpose": "emergency",
+            "instrument": None,
+            "review": {"by": "director", "emergency_confirmed": True},
+            "requested": ["registration.address"],
+        },
+    ),
+    (  # a FISA order with a nondisclosure clause
+        1,
+        "adult",
+        {
+            "requester": {"kind": "law_enforcement"},
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "purpose": None,
+            "instrument": _instrument("fisa_order", "judge", "fisa", ["loans.titles"], True),
+            "review": None,
+            "requested": ["loans.titles"],
+        },
+    ),
+]
+TOP_KEYS = [
+    "profile",
+    "requester",
+    "channel",
+    "evidence",
+    "patron",
+    "purpose",
+    "instrument",
+    "review",
+    "requested",
+]
+
+
+def desk_day(n: int, seed: int = 8) -> list[tuple[dict, str]]:
+    """n requests from the demo week's situations at the four libraries, each as (request,
+    its JSON line); every line distinct.
+
+    A contract request names no patron (no ref, name or card number: the door keeps
+    those), so two patrons of the same age in the same situation make the same request.
+    The lines stand in for the patron ref the door would know by varying, after the
+    patron's age, the order of the request's keys (the engine reads them the same way);
+    so neither the engine's LRU (keyed on the canonical request: switched off here on
+    both sides) nor the `--jsonl` line cache answers them, and only the memo can.
+    """
+    rnd = random.Random(seed)
+    weights = [w for w, _, _ in DESK_SCENES]
+    seen: set[str] = set()
+    out = []
+    while len(out) < n:
+        _, band, scene = rnd.choices(DESK_SCENES, weights)[0]
+        request = dict(
+            scene, profile=rnd.choice(PROFILES), patron={"age": rnd.randint(*AGES[band])}
+        )
+        for _ in range(100):
+            keys = TOP_KEYS[:]
+            rnd.shuffle(keys)
+            line = json.dumps({k: request[k] for k in keys})
+            if line not in seen:
+                break
+        else:  # pragma: no cover - 9! orders per request
+            continue
+        seen.add(line)
+        out.append((request, line))
+    return out
+
+
+def cpu_per_call(fn, items) -> float:
+    """CPU µs per item of fn(item) over the items."""
+    start = time.process_time_ns()
+    for item in items:
+        fn(item)
+    return (time.process_time_ns() - start) / 1000 / len(items)
+
+
+def cedar_inputs(engine: Engine, requests: list[dict]) -> list[tuple]:
+    """What the engine hands cedarpy for each request, prepared in advance."""
+    out = []
+    for request in requests:
+        profile = engine.profile(request["profile"])
+        compiled = profile.compiled[request["requester"]["kind"]]
+        text, _, reps = compiled.facts.entities(
+            request_attributes(profile, request), request["requested"], _PRINCIPAL_UID
+        )
+        questions = [_RELEASE_QUESTIONS[name] for name in reps]
+        out.append((compiled, text, reps, questions, _internal.Entities.from_json_str(text, None)))
+    return out
+
+
+def _batch_only(item) -> None:
+    """cedarpy's calls alone, even the entities parsed in advance."""
+    compiled, _, _, questions, entities = item
+    if compiled.procedure is not None:
+        _authorize([_PROCEDURE_QUESTION], compiled.procedure, entities)
+    if compiled.release is not None:
+        _authorize(questions, compiled.release, entities)
+
+
+def ratio_to_cedar(cold: Engine, requests: list[dict], rounds: int, label: str) -> dict:
+    """Cold decisions against Cedar's own work for them, interleaved round by round."""
+    inputs = cedar_inputs(cold, requests)
+    engine_us, cedar_us, batch_us = [], [], []
+    for _ in range(rounds):
+        engine_us.append(cpu_per_call(cold.decide, requests))
+        cedar_us.append(cpu_per_call(lambda i: ask_cedar(i[0], i[1], i[2]), inputs))
+        batch_us.append(cpu_per_call(_batch_only, inputs))
+    e, c, b = (statistics.median(x) for x in (engine_us, cedar_us, batch_us))
+    print(
+        f"{label:<40} cold {e:6.1f} µs, Cedar (parse + batch) {c:6.1f} µs: ratio {e / c:.2f}"
+        f" (target <= 1.3); batch calls alone {b:6.1f} µs: ratio {e / b:.2f}"
+        f"  [CPU medians of {rounds} rounds; ratios per round"
+        f" {', '.join(f'{x / y:.2f}' for x, y in zip(engine_us, cedar_us, strict=True))}]"
+    )
+    return {
+        "cold_us": round(e, 1),
+        "cedar_us": round(c, 1),
+        "batch_us": round(b, 1),
+        "ratio": round(e / c, 2),
+        "ratio_batch_only": round(e / b, 2),
+        "rounds": rounds,
+    }
+
+
+def memo_against_cold(requests: list[dict], rounds: int, label: str, target=None) -> dict:
+    """Decisions/s through a fresh memo against the cold engine on the same stream (LRU off
+    on both: the memo alone answers), interleaved round by round; CPU time."""
+    warm_rates, cold_rates = [], []
+    for _ in range(rounds):
+        cold = Engine(cache_size=0, memo_size=0)
+        warm = Engine(cache_size=0, memo_size=16384)  # fresh: its first sight of each is cold
+        cold_rates.append(1e6 / cpu_per_call(cold.decide, requests))
+        warm_rates.append(1e6 / cpu_per_call(warm.decide, requests))
+    w, c = statistics.median(warm_rates), statistics.median(cold_rates)
+    entries = len(warm.memo)
+    goal = f" (target >= {target})" if target else ""
+    print(
+        f"{label:<40} memo {w:8,.0f}/s, cold {c:8,.0f}/s: {w / c:.2f} times{goal};"
+        f" {entries:,} memo entries for {len(requests):,} requests"
+        f"  [CPU medians of {rounds} rounds; per round"
+        f" {', '.join(f'{x / y:.2f}' for x, y in zip(warm_rates, cold_rates, strict=True))}]"
+    )
+    return {
+        "memo_per_s": round(w),
+        "cold_per_s": round(c),
+        "times": round(w / c, 2),
+        "memo_entries": entries,
+        "rounds": rounds,
+    }
+
+
+def cli_memo_against_cold(lines: list[str], rounds: int) -> dict:
+    """`custodian decide --jsonl` over the same lines, memo on (the default) and off."""
+    exe = Path(sys.executable).parent / "custodian"
+    text = "".join(line + "\n" for line in lines)
+    results: dict[str, list[float]] = {"memo": [], "cold": []}
+    for _ in range(rounds):
+        for name, size in (("cold", "0"), ("memo", "")):
+            env = dict(os.environ, CUSTODIAN_DECISION_MEMO_SIZE=size)
+            start = time.perf_counter()
+            done = subprocess.run(
+                [str(exe), "decide", "--jsonl"], input=text, capture_output=True, text=True, env=env
+            )
+            seconds = time.perf_counter() - start
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.count("\n") == len(lines)
+            results[name].append(len(lines) / seconds)
+    w, c = statistics.median(results["memo"]), statistics.median(results["cold"])
+    print(
+        f"{'decide --jsonl, desk day':<40} memo {w:8,.0f}/s, cold {c:8,.0f}/s: {w / c:.2f} times"
+        f" (target >= 5); {len(lines):,} lines, start-up included  [wall medians of {rounds}"
+        f" runs; per run {', '.join(f'{x / y:.2f}' for x, y in zip(results['memo'], results['cold'], strict=True))}]"
+    )
+    return {"memo_per_s": round(w), "cold_per_s": round(c), "times": round(w / c, 2)}
+
+
+def ratios(args) -> dict:
+    print(f"load average at start of ratios: {os.getloadavg()[0]:.1f}")
+    results = {}
+    cold = Engine(cache_size=0, memo_size=0)
+    cold.decide(FIVE_FIELDS)  # warm up
+    results["five vs cedar"] = ratio_to_cedar(
+        cold, [FIVE_FIELDS] * 2000, args.rounds, "five-field, cold vs Cedar"
+    )
+    day = desk_day(args.desk_day)
+    day_requests = [r for r, _ in day]
+    results["desk day vs cedar"] = ratio_to_cedar(
+        cold, day_requests[:5000], args.rounds, "desk day, cold vs Cedar"
+    )
+    results["mix vs cedar"] = ratio_to_cedar(
+        cold, mix(5000, seed=31), args.rounds, "distinct mix, cold vs Cedar"
+    )
+    results["desk day memo"] = memo_against_cold(
+        day_requests, args.rounds, "desk day in process", target=5
+    )
+    results["distinct memo"] = memo_against_cold(
+        mix(min(args.n, 20000), seed=41), args.rounds, "all-distinct mix in process"
+    )
+    results["desk day cli"] = cli_memo_against_cold([line for _, line in day], args.rounds)
+    print(f"load average at end of ratios: {os.getloadavg()[0]:.1f}")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20000)
+    parser.add_argument("--desk-day", type=int, default=100000, help="lines in the desk day")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per ratio")
+    parser.add_argument("--ratios-only", action="store_true", help="only issue 8's ratios")
     args = parser.parse_args()
+    if args.ratios_only:
+        print(json.dumps(ratios(args)))
+        return
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = {}
-    uncached, cached = Engine(cache_size=0), Engine(cache_size=4096)
+    uncached, cached = Engine(cache_size=0, memo_size=0), Engine(cache_size=4096, memo_size=0)
     five = [FIVE_FIELDS] * 3000
     timed(uncached, five[:200])  # warm up
     results["five uncached"] = report("five-field request, uncached", timed(uncached, five))
     # The same request asked of the rules as written (every rule, every question, every
     # attribute): what compiling them per requester kind buys under the same machine load.
-    whole = Engine(cache_size=0, prune=False)
+    whole = Engine(cache_size=0, prune=False, memo_size=0)
     timed(whole, five[:200])  # warm up
     results["five unpruned"] = report("five-field, uncached, rules as written", timed(whole, five))
     results["five cached"] = report("five-field request, cached", timed(cached, five))
@@ -172,6 +529,7 @@ def main() -> None:
     )
     results["cli repeated"] = through_cli(repeated, "custodian decide --jsonl, 500 situations")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    results.update(ratios(args))
     print(json.dumps(results))
 
 

@@ -20,6 +20,7 @@ import cedarpy
 
 from custodian.policy.errors import ProfileError, RequestError
 from custodian.policy.explain import explanation
+from custodian.policy.memo import Memo, memo_size_from_env
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
@@ -64,6 +65,20 @@ def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, lis
     handle = cedarpy.Entities(entities)  # pragma: no cover
     results = cedarpy.is_authorized_batch(requests, policies, handle)  # pragma: no cover
     return [(r.allowed, list(r.diagnostics.reasons)) for r in results]  # pragma: no cover
+
+
+def _rules_of(compiled, answers):
+    """Cedar's answers with each determining policy id read as the profile rules it stands
+    for (compiled.rules): the satisfied procedure rules, and (allowed, rules) per class of
+    field asked about, or None. A pure function of the answers for these compiled rules."""
+    procedure, release = answers
+    rules = compiled.rules
+    satisfied = tuple(rule for pid in procedure for rule in rules[pid])
+    if release is None:
+        return satisfied, None
+    return satisfied, tuple(
+        (ok, tuple(r for pid in why for r in rules[pid])) for ok, why in release
+    )
 
 
 def _base_entities() -> cedarpy.Entities:
@@ -114,6 +129,25 @@ _PROCEDURE_QUESTION = {
     "action": {"type": "Action", "id": "procedure"},
     "resource": {"type": "Request", "id": "request"},
 }
+
+
+def ask_cedar(compiled, text: str, representatives: list[str]):
+    """Cedar's answers for one request's entities: everything the engine asks cedarpy.
+
+    (determining procedure policy ids, [(allowed, determining ids)] per representative
+    field or None when the kind has no release rules); what the memo remembers.
+    """
+    entities = _internal.Entities.from_json_str(text, None)
+    procedure = ()
+    if compiled.procedure is not None:
+        procedure = tuple(_authorize([_PROCEDURE_QUESTION], compiled.procedure, entities)[0][1])
+    if compiled.release is None:
+        return procedure, None
+    questions = [_RELEASE_QUESTIONS[name] for name in representatives]
+    release = tuple(
+        (ok, tuple(why)) for ok, why in _authorize(questions, compiled.release, entities)
+    )
+    return procedure, release
 
 
 def request_attributes(profile: Profile, request: dict) -> dict:
@@ -192,10 +226,18 @@ class Engine:
     """Every loaded profile, parsed once; `decide` answers requests against them."""
 
     def __init__(
-        self, profile_dirs: list[Path] | None = None, *, cache_size: int = 4096, prune: bool = True
+        self,
+        profile_dirs: list[Path] | None = None,
+        *,
+        cache_size: int = 4096,
+        prune: bool = True,
+        memo_size: int | None = None,
     ):
         # prune=False asks every rule every question (slower; tests compare the two).
         self.prune = prune
+        # Cedar's answers, keyed on Cedar's input (memo.py); None: CUSTODIAN_DECISION_MEMO_SIZE
+        # or the default, 0: off. Only the compiled rules (prune=True) use it.
+        self.memo = Memo(memo_size_from_env() if memo_size is None else memo_size)
         self.profiles: dict[str, Profile] = {}
         self._base = _base_entities()
         self._cache: OrderedDict[str, dict] = OrderedDict()
@@ -211,7 +253,12 @@ class Engine:
         self.profiles[profile.name] = profile
         with self._lock:
             self._cache.clear()
+        self.memo.clear()  # entries for the old rules could never match again; free them
         return profile
+
+    def reload_profile(self, name: str) -> Profile:
+        """Read a loaded profile's folder again (after its files changed)."""
+        return self.add_profile(self.profile(name).folder)
 
     def profile(self, name: str) -> Profile:
         try:
@@ -260,24 +307,26 @@ class Engine:
         """As `_ask_whole`, on the rules compiled for the requester's kind (compile.py)."""
         compiled = profile.compiled[request["requester"]["kind"]]
         requested = request["requested"]
-        text, keys, representatives = compiled.facts.entities(
+        facts = compiled.facts
+        text, keys, representatives = facts.entities(
             request_attributes(profile, request), requested, _PRINCIPAL_UID
         )
-        entities = _internal.Entities.from_json_str(text, None)
-        rules = compiled.rules
-        satisfied = list(compiled.static)
-        if compiled.procedure is not None:
-            for pid in _authorize([_PROCEDURE_QUESTION], compiled.procedure, entities)[0][1]:
-                satisfied.extend(rules[pid])
-        if compiled.release is None:
+        memo = self.memo
+        if memo.size:
+            # Exactly Cedar's input: the policy sets (by their compiled owner), the
+            # entities as cedarpy parses them, the fields asked about (memo.py).
+            key = (facts, text, tuple(representatives))
+            answers = memo.get(key)
+            if answers is None:
+                answers = _rules_of(compiled, ask_cedar(compiled, text, representatives))
+                memo.put(key, answers)
+        else:
+            answers = _rules_of(compiled, ask_cedar(compiled, text, representatives))
+        procedure, release = answers
+        satisfied = [*compiled.static, *procedure]
+        if release is None:
             return [(False, ())] * len(requested), satisfied
-        answers = _authorize(
-            [_RELEASE_QUESTIONS[name] for name in representatives], compiled.release, entities
-        )
-        by_key = {
-            key: (ok, [rule for pid in why for rule in rules[pid]])
-            for key, (ok, why) in zip(dict.fromkeys(keys), answers, strict=True)
-        }
+        by_key = dict(zip(dict.fromkeys(keys), release, strict=True))
         return [by_key[key] for key in keys], satisfied
 
     def _decide(self, profile: Profile, request: dict) -> dict:
