@@ -5,8 +5,6 @@ switched with override_settings.
 """
 
 import json
-import os
-import shutil
 
 import pytest
 from django.test import override_settings
@@ -14,34 +12,13 @@ from django.test import override_settings
 from custodian.audit.services import verify_log
 from custodian.disclosure import rendering
 from custodian.disclosure.models import Case
+from tests.browser.chromium import ARGS, CHROMIUM, MARKS
 from tests.disclosure.library import CARD, TITLES, due_dates, make_library
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "a long test passphrase 42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")),
-        reason="Debian's chromium is not installed at /usr/bin/chromium",
-    ),
-]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself (fixtures, assertions) are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")

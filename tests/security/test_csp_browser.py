@@ -1,26 +1,13 @@
 """The Content-Security-Policy in a real browser: the screens work under it, and a script
 injected into a page (the usual cross-site scripting payload) does not run."""
 
-import os
-import shutil
-
 import pytest
 
 from custodian.accounts.models import Role
+from tests.browser.chromium import ARGS, CHROMIUM, MARKS
 from tests.door import library
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (os.path.exists(CHROMIUM) or shutil.which("chromium")),
-        reason="Debian's chromium is not installed at /usr/bin/chromium",
-    ),
-]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = MARKS
 
 INJECT = """() => {
   const s = document.createElement('script');
