@@ -180,4 +180,10 @@ def tail(limit: int = typer.Option(20, "--limit", "-n", min=1, max=10000)) -> No
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the `custodian` command."""
+    from custodian.audit import decisions_cli
+    from custodian.policy.cli import policy_app
+
+    audit_app.command("check-decisions")(decisions_cli.check_decisions)
+    # `policy replay` reads the database, which the policy package may not import.
+    policy_app.command("replay")(decisions_cli.replay)
     app.add_typer(audit_app, name="audit")

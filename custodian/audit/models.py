@@ -110,3 +110,35 @@ class AuditCheckpoint(AppendOnlyModel):
 
     def __str__(self):
         return f"audit checkpoint at {self.tree_size}"
+
+
+class PolicyVersion(models.Model):
+    """The text of one version of a policy profile, kept for as long as the log it decided:
+    an auditor decides an old entry again with the rules in force when it was written.
+    `digest` is files_digest(files) (custodian/policy/replay.py), so an edited text shows."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    profile = models.CharField(max_length=64)
+    policy_version = models.CharField(max_length=80)
+    files = models.JSONField(help_text="The deciding files of the profile folder, by name.")
+    first_used_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["first_used_at", "id"]
+
+    def __str__(self):
+        return f"{self.profile} {self.policy_version} ({self.digest[:12]})"
+
+
+class PolicyInForce(models.Model):
+    """From `since`, the running system decided with `version` (until the next row)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="uses")
+    since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since", "id"]
+        indexes = [models.Index(fields=["since"], name="policy_in_force_since")]
+
+    def __str__(self):
+        return f"{self.version} from {self.since:%Y-%m-%d %H:%M:%S}"

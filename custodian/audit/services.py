@@ -34,7 +34,7 @@ from typing import NamedTuple
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from custodian.audit import canonical, heads, keys, merkle
+from custodian.audit import canonical, heads, keys, merkle, policy_versions
 from custodian.audit.models import AuditCheckpoint, AuditEntry
 from custodian.audit.pins import checkpoint_every
 from custodian.audit.verify import VerifyResult, verify_log
@@ -223,6 +223,9 @@ def append_access(*, using: str = DEFAULT_DB_ALIAS, action: str = "read", **entr
 
 def _append(using, actor, role, action, purpose, patron_ref, fields, outcome, clauses) -> tuple:
     """The append: (seq, body, prev_hash, time, the body's other values by name)."""
+    # The policy version in force is on record, from a time before the entry's, before any
+    # entry it decided (usually a no-op: each connection remembers the version it noted).
+    policy_versions.note_in_force(using=using)
     now = timezone.now()
     recorded_at = canonical.timestamp(now)
     values = dict(

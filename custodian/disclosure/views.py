@@ -117,7 +117,16 @@ def _decision_context(request, screen, once=False):
         "released": [(f, vocab.FIELDS.get(f, f)) for f in d.get("release", [])],
         "withheld": [(f, vocab.FIELDS.get(f, f)) for f in d.get("withhold", [])],
         "can_tick": not once,
+        "ask_for": _ask_for(d),
     }
+
+
+def _ask_for(decision: dict) -> str:
+    """The proof to ask for, as words to say ("the full card number and the PIN"), or ""."""
+    from custodian.policy.explain import proof_words
+
+    needs = [e for e in decision.get("needs_proof") or () if e in vocab.EVIDENCE]
+    return proof_words(needs) if needs else ""
 
 
 @require_GET

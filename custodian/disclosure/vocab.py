@@ -27,7 +27,7 @@ EVIDENCE = {
     "card_number": "The full card number / barcode",
     "photo_id": "Current photo identification",
     "pin": "The account PIN (verified)",
-    "written_authorization": "Written authorisation signed by the patron",
+    "written_authorization": "Written authorisation signed by the patron, still in date",
     "officer_credentials": "Officer credentials (name and badge noted)",
 }
 

@@ -29,11 +29,15 @@ class Reader:
         )
 
     @classmethod
-    def patron(cls, ref: UUID | str, *, evidence: tuple[str, ...] = ("pin",)) -> "Reader":
+    def patron(
+        cls, ref: UUID | str, *, evidence: tuple[str, ...] = ("card_number", "pin")
+    ) -> "Reader":
         """The patron, reading their own record online.
 
-        `evidence` is what was actually verified at sign-in: online that is the PIN; at a
-        self-check terminal that reads the physical card, pass `("library_card",)`.
+        `evidence` is what was actually verified at sign-in: online that is the card
+        number and the PIN; at a self-check terminal that reads the physical card, pass
+        `("library_card",)` (the card in hand: asked as in person). What that proves is
+        the profile's `[proofs]`.
         """
         unknown = set(evidence) - PATRON_EVIDENCE
         if unknown or not evidence:

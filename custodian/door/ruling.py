@@ -124,7 +124,8 @@ def engine_request(
         request = {
             "profile": settings.CUSTODIAN_PROFILE,
             "requester": {"kind": "patron"},
-            "channel": "online",
+            # The physical card read by a terminal is the card in hand; otherwise online.
+            "channel": "in_person" if "library_card" in reader.evidence else "online",
             "evidence": list(reader.evidence),
             "purpose": purpose,
             "requested": list(fields),

@@ -390,6 +390,41 @@ def _entity(uid: str, attrs: str, parents: list[str]) -> str:
     return f'{{"uid":{uid},"attrs":{attrs},"parents":[{",".join(parents)}]}}'
 
 
+def _parents_function(principal_facts: list, extra: list[str]):
+    """`principal_parents(attrs)` for these facts, written out as one Python function.
+
+    The facts true of a request, as the principal's parents (entity uids as JSON), in
+    the order of `principal_facts`, then `extra`: each attribute read once, each test
+    inline (`value is True`, `value == literal`, `literal in value`), with no loop over
+    the facts per request. The paths and literals come from the profile's rules, so they
+    enter the code only as names bound to their values, never as code text.
+    """
+    env: dict = {"EXTRA": list(extra)}
+    paths: dict[tuple, str] = {}
+    body = []
+    for i, (uid, path, op, literal) in enumerate(principal_facts):
+        if path not in paths:
+            paths[path] = var = f"v{len(paths)}"
+            env.update({f"K{var}_{k}": key for k, key in enumerate(path)})
+            read = "".join(f"[K{var}_{k}]" for k in range(len(path)))
+            body.insert(len(paths) - 1, f"    {var} = attrs{read}")  # each path read once
+        var = paths[path]
+        env[f"U{i}"], env[f"L{i}"] = uid, literal
+        test = {"true": f"{var} is True", "eq": f"{var} == L{i}", "has": f"L{i} in {var}"}[op]
+        body.append(f"    if {test}:\n        out.append(U{i})")
+    source = "\n".join(
+        [
+            "def principal_parents(attrs):",
+            "    out = []",
+            *body,
+            "    out.extend(EXTRA)",
+            "    return out",
+        ]
+    )
+    exec(compile(source, "<compiled principal facts>", "exec"), env)  # noqa: S102 - see above
+    return env["principal_parents"]
+
+
 class Facts:
     """Turns one request into the entities Cedar needs for a kind's compiled rules."""
 
@@ -422,21 +457,18 @@ class Facts:
             }
             self.field_attrs[name] = json.dumps({a: facts[a] for a in compiled.field_attrs})
         self.field_uid = {name: _uid("Field", name) for name in FIELDS}
-
-    def principal_parents(self, attrs: dict) -> list[str]:
-        """The facts true of this request, as the principal's parents (entity uids as JSON)."""
-        out = []
-        for uid, path, op, literal in self.principal_facts:
-            value = _value(attrs, path)
-            if op == "true":
-                holds = value is True
-            elif op == "eq":
-                holds = value == literal
-            else:
-                holds = literal in value
-            if holds:
-                out.append(uid)
-        return out + self.principal_extra
+        # With no fact about a field's membership of a request's set, a field's entity,
+        # and the class it falls in, are the same in every request: made once here.
+        self.field_key, self.field_entity = {}, {}
+        for name in FIELDS:
+            parents = self.field_static[name]
+            whole = compiled.field_whole or compiled.field_attrs
+            self.field_key[name] = name if whole else tuple(parents)
+            self.field_entity[name] = _entity(self.field_uid[name], self.field_attrs[name], parents)
+        self.principal_parents = _parents_function(self.principal_facts, self.principal_extra)
+        self.field_in_sets: dict = {}  # (name, set facts) -> (class, entity): _in_sets
+        # Cedar's answers read as rules, per answer pattern (engine._rules_of).
+        self.answer_rules: dict = {}
 
     def field_parents(self, name: str, attrs: dict) -> list[str]:
         """The facts true of one field in this request (entity uids as JSON)."""
@@ -444,6 +476,17 @@ class Facts:
         if self.in_sets:
             out = out + [uid for uid, path in self.in_sets if name in _value(attrs, path)]
         return out
+
+    def _in_sets(self, name: str, inside: tuple) -> tuple:
+        """(class, entity) of a field that is in these of the request's sets (made once)."""
+        found = self.field_in_sets.get((name, inside))
+        if found is None:
+            parents = self.field_static[name] + list(inside)
+            whole = self.compiled.field_whole or self.compiled.field_attrs
+            entity = _entity(self.field_uid[name], self.field_attrs[name], parents)
+            # At most FIELDS x subsets of in_sets entries: a few hundred.
+            found = self.field_in_sets[name, inside] = (name if whole else tuple(parents), entity)
+        return found
 
     def entities(self, attrs: dict, requested: list[str], principal_uid: str):
         """(entities as JSON, each requested field's class, one field per class).
@@ -458,11 +501,16 @@ class Facts:
         parts = [_entity(principal_uid, principal_attrs, self.principal_parents(attrs))]
         keys, representatives = [], {}
         if compiled.release is not None:
+            field_key, field_entity = self.field_key, self.field_entity
+            sets = [(uid, _value(attrs, path)) for uid, path in self.in_sets]
             for name in requested:
-                parents = self.field_parents(name, attrs)
-                key = name if compiled.field_whole or compiled.field_attrs else tuple(parents)
+                inside = [uid for uid, members in sets if name in members] if sets else None
+                if inside:  # in one of the request's sets (an instrument's scope ...)
+                    key, entity = self._in_sets(name, tuple(inside))
+                else:
+                    key, entity = field_key[name], field_entity[name]
                 keys.append(key)
                 if key not in representatives:
                     representatives[key] = name
-                    parts.append(_entity(self.field_uid[name], self.field_attrs[name], parents))
+                    parts.append(entity)
         return "[" + ",".join(parts) + "]", keys, list(representatives.values())

@@ -13,6 +13,7 @@ tested against.
 import json
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from custodian.policy.memo import Memo, memo_size_from_env
 from custodian.policy.profile import PACKAGE_DIR, Profile, load_profile
 from custodian.policy.validation import check_request
 from custodian.policy.vocabulary import (
+    EVIDENCE,
     FIELDS,
     KINDS,
     OBLIGATION_ORDER,
@@ -70,15 +72,26 @@ def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, lis
 def _rules_of(compiled, answers):
     """Cedar's answers with each determining policy id read as the profile rules it stands
     for (compiled.rules): the satisfied procedure rules, and (allowed, rules) per class of
-    field asked about, or None. A pure function of the answers for these compiled rules."""
+    field asked about, or None. A pure function of the answers for these compiled rules,
+    so each answer pattern is read once (`Facts.answer_rules`; a cold engine still asks
+    Cedar every time, it only skips this reading)."""
+    seen = compiled.facts.answer_rules
+    hit = seen.get(answers)
+    if hit is not None:
+        return hit
     procedure, release = answers
     rules = compiled.rules
     satisfied = tuple(rule for pid in procedure for rule in rules[pid])
     if release is None:
-        return satisfied, None
-    return satisfied, tuple(
-        (ok, tuple(r for pid in why for r in rules[pid])) for ok, why in release
-    )
+        out = satisfied, None
+    else:
+        out = (
+            satisfied,
+            tuple((ok, tuple(r for pid in why for r in rules[pid])) for ok, why in release),
+        )
+    if len(seen) < 4096:  # answer patterns are few; the bound only guards memory
+        seen[answers] = out
+    return out
 
 
 def _base_entities() -> cedarpy.Entities:
@@ -182,10 +195,14 @@ def request_attributes(profile: Profile, request: dict) -> dict:
             "nondisclosure": False,
             "classes": [],
         }
+    channel = request["channel"]
+    evidence = request.get("evidence", [])
     attrs = {
         "kind": kind,
-        "channel": request["channel"],
-        "evidence": request.get("evidence", []),
+        "channel": channel,
+        "evidence": evidence,
+        # The profile's proofs of identity this evidence establishes on this channel.
+        "proofs": profile.proofs_established(channel, evidence),
         "financially_responsible": requester.get("financially_responsible", False),
         "authorization_scope": requester.get("authorization_scope", []),
         "patron": {
@@ -352,6 +369,12 @@ class Engine:
             cited.append(rule)
         obligations = sorted(sources, key=OBLIGATION_ORDER.__getitem__)
         rank = profile.clause_rank.__getitem__
+        relied = _proofs_relied_on(profile, request, answers) if release else []
+        needs_proof: list[str] = []
+        would_release: list[str] = []
+        if withhold and profile.proofs and _proves_identity(request):
+            needs_proof, would_release, would_cite = self._more_proof(profile, request, withhold)
+            cited.extend(would_cite)  # the rules that ask for that proof explain the refusal
         if not withhold:
             # Nothing is left for anyone to decide.
             outcome, refer_to = "release", None
@@ -367,7 +390,13 @@ class Engine:
             "withhold": withhold,
             "refer_to": refer_to,
             "obligations": obligations,
-            "citations": _citations(profile, cited),
+            # A refusal always names its basis: with no rule to cite, the contract's own.
+            "citations": _citations(
+                profile, cited, () if cited or outcome != "deny" else (DEFAULT_WITHHOLD,)
+            ),
+            "needs_proof": needs_proof,
+            # Beyond the contract: the profile's proofs of identity the release relied on.
+            "proof": relied,
             # Beyond the contract: which cited clauses each obligation comes from.
             "obligation_clauses": {ob: sorted(sources[ob], key=rank) for ob in obligations},
             "explanation": explanation(
@@ -376,20 +405,93 @@ class Engine:
                 release=release,
                 withhold=withhold,
                 refer_to=refer_to,
+                needs_proof=needs_proof,
+                would_release=would_release,
             ),
         }
 
+    def _more_proof(self, profile: Profile, request: dict, withhold: list[str]):
+        """The least evidence that would release the most of what was withheld.
 
-def _citations(profile: Profile, rules: list) -> list[dict]:
-    clauses = {rule.clause for rule in rules}
-    ordered = sorted(clauses, key=profile.clause_rank.__getitem__)
-    return [{"clause": c, "text": profile.clauses[c].text} for c in ordered]
+        Each option of each proof the request has not established on its channel is tried
+        (through the memo, so a desk day asks Cedar once per situation). Returns (evidence
+        to ask for, in the contract's order; the fields it would release; the release
+        rules that option satisfies), or ([], [], []) when no proof would change the answer.
+        """
+        given = set(request.get("evidence", ()))
+        channel = request["channel"]
+        established = set(profile.proofs_established(channel, given))
+        ask = self._ask_compiled if self.prune else self._ask_whole
+        best = None  # (rank, items to add, fields gained, rules)
+        position = 0
+        for proof in profile.proofs.values():
+            if proof.name in established:
+                continue
+            for option in proof.channels.get(channel, ()):
+                position += 1
+                hypothetical = dict(request, evidence=sorted(given | option), requested=withhold)
+                answers, _ = ask(profile, hypothetical)
+                gained = [
+                    (name, rules) for name, (ok, rules) in zip(withhold, answers, strict=True) if ok
+                ]
+                if not gained:
+                    continue
+                missing = option - given
+                rank = (-len(gained), len(missing), position)
+                if best is None or rank < best[0]:
+                    best = (rank, missing, gained)
+        if best is None:
+            return [], [], []
+        _, missing, gained = best
+        rules = [rule for _, cites in gained for rule in cites]
+        return [e for e in EVIDENCE if e in missing], [name for name, _ in gained], rules
+
+
+# Requesters who say who they are (the patron, a guardian, someone authorised in
+# writing, the person financially responsible): what they proved decides what they hear.
+_CLAIMS_IDENTITY = frozenset({"patron", "guardian", "authorized_agent"})
+
+
+def _proves_identity(request: dict) -> bool:
+    requester = request["requester"]
+    return requester["kind"] in _CLAIMS_IDENTITY or bool(requester.get("financially_responsible"))
+
+
+def _proofs_relied_on(profile: Profile, request: dict, answers) -> list[str]:
+    """The established proofs that a rule releasing some field tests."""
+    if not profile.proofs:
+        return []
+    established = profile.proofs_established(request["channel"], request.get("evidence", ()))
+    if not established:
+        return []
+    tested = {name for ok, rules in answers if ok for rule in rules for name in rule.strings}
+    return [name for name in established if name in tested]
+
+
+# (id of the profile, clauses cited) -> (weak reference to the profile, ((clause, text), ...)
+# in the profile's order): the ordering and look-ups done once per set of clauses.
+_CITED: dict = {}
+
+
+DEFAULT_WITHHOLD = "contract.default_withhold"
+
+
+def _citations(profile: Profile, rules: list, extra: tuple = ()) -> list[dict]:
+    clauses = frozenset([*(rule.clause for rule in rules), *extra])
+    found = _CITED.get((id(profile), clauses))
+    if found is None or found[0]() is not profile:  # new, or an id reused by another profile
+        ordered = sorted(clauses, key=profile.clause_rank.__getitem__)
+        found = (weakref.ref(profile), tuple((c, profile.clauses[c].text) for c in ordered))
+        if len(_CITED) >= 4096:
+            _CITED.clear()
+        _CITED[id(profile), clauses] = found
+    return [{"clause": c, "text": text} for c, text in found[1]]
 
 
 def _copy(decision: dict) -> dict:
     # Callers may change what they get back; the cached decision must not change with it.
     copy = dict(decision)
-    for key in ("release", "withhold", "obligations", "citations"):
+    for key in ("release", "withhold", "obligations", "citations", "needs_proof", "proof"):
         copy[key] = list(decision[key])
     copy["obligation_clauses"] = {ob: list(c) for ob, c in decision["obligation_clauses"].items()}
     return copy

@@ -1,15 +1,12 @@
 """One plain sentence for the person at the desk, in words rather than field codes."""
 
-from custodian.policy.vocabulary import CHANNEL_LABELS, FIELD_LABELS, KIND_LABELS
+from custodian.policy.vocabulary import CHANNEL_LABELS, EVIDENCE_LABELS, FIELD_LABELS, KIND_LABELS
 
 WHO_DECIDES = {"director": "the library director", "branch_manager": "the branch manager"}
 
 
 def _join(fields: list[str]) -> str:
-    words = [FIELD_LABELS[f] for f in fields]
-    if len(words) <= 2:
-        return " and ".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return and_list([FIELD_LABELS[f] for f in fields])
 
 
 def _who(request: dict) -> str:
@@ -23,9 +20,41 @@ def _who(request: dict) -> str:
     return f"{who} asking {CHANNEL_LABELS[request['channel']]}"
 
 
+def and_list(words: list[str]) -> str:
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def proof_words(needs_proof: list[str]) -> str:
+    """`["card_number", "pin"]` -> "the full card number and the PIN"."""
+    return and_list([EVIDENCE_LABELS[e] for e in needs_proof])
+
+
 def explanation(
-    *, request: dict, outcome: str, release: list[str], withhold: list[str], refer_to
+    *,
+    request: dict,
+    outcome: str,
+    release: list[str],
+    withhold: list[str],
+    refer_to,
+    needs_proof: list[str] = (),
+    would_release: list[str] = (),
 ) -> str:
+    if needs_proof and outcome == "deny":
+        who = _who(request)
+        sentence = (
+            f"Nothing may be told yet: {who} has not given enough proof of who they are "
+            f"to learn {_join(withhold)}."
+        )
+    else:
+        sentence = _sentence(request, outcome, release, withhold, refer_to)
+    if needs_proof:
+        sentence += f" With {proof_words(needs_proof)}, they could be told {_join(would_release)}."
+    return sentence
+
+
+def _sentence(request, outcome, release, withhold, refer_to) -> str:
     who = _who(request)
     subject = who[0].upper() + who[1:]
     decider = WHO_DECIDES.get(refer_to, "")

@@ -70,6 +70,11 @@ def _no_duplicates(pairs):
     return out
 
 
+# json.loads with options builds a decoder per call; this one is built once (it keeps no
+# state between calls that changes what it returns).
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+
+
 def strict_loads(text: str):
     """`json.loads` that refuses duplicate keys, NaN and Infinity, and nesting deeper than
     MAX_DEPTH (checked before parsing, so the parser never recurses into it). Shared by the
@@ -79,7 +84,9 @@ def strict_loads(text: str):
     if text.count("[") + text.count("{") > MAX_DEPTH and json_depth(text) > MAX_DEPTH:
         raise JSONRefused(f"nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        if text.startswith("\ufeff"):  # what json.loads refuses before decoding
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as e:
         raise JSONRefused(f"invalid JSON: {e.msg} at column {e.colno}") from None
     except RecursionError:  # a nesting the scan missed; never a traceback

@@ -19,7 +19,9 @@ from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
 from custodian.policy.vocabulary import (
+    CHANNELS,
     COURTS,
+    EVIDENCE,
     INSTRUMENT_TYPES,
     KINDS,
     OBLIGATIONS,
@@ -57,6 +59,8 @@ class Rule:
     explain: str
     path: Path
     line: int
+    # Every string literal the rule compares against (e.g. proof names it tests).
+    strings: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,24 @@ class InstrumentClass:
             and (self.signed_by is None or signed_by in self.signed_by)
             and (self.courts is None or court in self.courts)
         )
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What shows who is asking (`[proofs.<name>]`): per channel, the evidence options.
+
+    A request establishes the proof when, on its channel, every item of one option is in
+    its evidence. A channel the profile does not list never establishes it.
+    """
+
+    name: str
+    label: str  # words for staff: "proof that the caller is the patron"
+    clause: str | None  # the clause that names this proof; None when the seed is silent
+    silent: str  # why the profile chose this when the seed names no proof ("" if cited)
+    channels: dict  # channel -> tuple of frozensets of evidence
+
+    def established(self, channel: str, evidence) -> bool:
+        return any(option <= evidence for option in self.channels.get(channel, ()))
 
 
 @dataclass
@@ -91,12 +113,17 @@ class Profile:
     statistics: dict
     # Steps staff walk through when an officer asks (e.g. Sonoma III.C.2 a-i): (code, clause, text).
     officer_steps: tuple[tuple[str, str, str], ...]
+    # Proof of identity, in the order the profile lists them (`[proofs.<name>]`).
+    proofs: dict[str, Proof]
     clauses: dict[str, Clause]
     rules: dict[str, Rule]
     policies: object = field(repr=False)  # cedarpy.PolicySet: every rule
     # kind -> compile.Compiled: the rules as Cedar is asked them for that kind
     compiled: dict = field(default_factory=dict, repr=False)
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
+    # Answers that depend only on the profile, remembered per process (small, bounded by
+    # the vocabulary): proofs per (channel, evidence), bands per age, instrument classes.
+    _known: dict = field(default_factory=dict, repr=False)
 
     def staff_fields(self, role: str) -> tuple[str, ...]:
         """The fields a member of staff in this role needs for library business."""
@@ -104,6 +131,17 @@ class Profile:
             return self.staff_roles[role]
         except KeyError:
             raise KeyError(f"{self.name} has no staff role {role!r}") from None
+
+    def proofs_established(self, channel: str, evidence) -> list[str]:
+        """The names of the proofs of identity this evidence establishes on this channel."""
+        given = evidence if isinstance(evidence, frozenset) else frozenset(evidence)
+        key = ("proofs", channel, given)
+        found = self._known.get(key)
+        if found is None:
+            found = [p.name for p in self.proofs.values() if p.established(channel, given)]
+            if len(self._known) < 65536:
+                self._known[key] = found
+        return list(found)
 
     def age_band(self, age: int | None) -> str:
         if age is None:
@@ -304,13 +342,73 @@ def load_profile(folder: Path | str) -> Profile:
         retention=data.get("retention", {}),
         statistics=data.get("statistics", {}),
         officer_steps=_officer_steps(data, path, text, clauses),
+        proofs=_proofs(data, path, text, clauses),
         clauses=clauses,
         rules=rules,
         policies=policies,
         compiled=compiled,
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
+    _check_proof_names(cedar_files, profile.proofs)
     return profile
+
+
+_PROOF_TEST = re.compile(r'proofs\s*\.\s*contains\(\s*"([^"]*)"')
+
+
+def _check_proof_names(cedar_files: list[Path], proofs: dict) -> None:
+    """A rule testing a proof the profile never defines could never hold: say so."""
+    for path in cedar_files:
+        text = path.read_text(encoding="utf-8")
+        for found in _PROOF_TEST.finditer(text):
+            if found.group(1) not in proofs:
+                known = ", ".join(proofs) or "none"
+                raise ProfileError(
+                    f"rule tests proof {found.group(1)!r}, which profile.toml does not define "
+                    f"(its [proofs.<name>] tables: {known})",
+                    path=path,
+                    line=text.count("\n", 0, found.start()) + 1,
+                )
+
+
+def _proofs(data: dict, path: Path, text: str, clauses: dict) -> dict[str, Proof]:
+    """The `[proofs.<name>]` tables: each cites its clause or says the seed is silent."""
+    proofs = data.get("proofs", {})
+    line = _line_of(text, "[proofs")
+    if not isinstance(proofs, dict):
+        raise ProfileError("[proofs] must be tables [proofs.<name>]", path=path, line=line)
+    out = {}
+    for name, spec in proofs.items():
+        line = _line_of(text, f"proofs.{name}")
+
+        def fail(message: str, name=name, line=line):
+            raise ProfileError(f"proof {name!r}: {message}", path=path, line=line)
+
+        if not isinstance(spec, dict) or not isinstance(spec.get("label"), str):
+            fail("needs a label (words for staff)")
+        clause, silent = spec.get("clause"), spec.get("silent", "")
+        if clause is not None and clause not in clauses:
+            fail(f"cites unknown clause {clause!r}")
+        if not isinstance(silent, str) or (clause is None) == (not silent):
+            fail('needs either clause = "<clause>" or silent = "<why this default>"')
+        unknown = set(spec) - {"label", "clause", "silent", *CHANNELS}
+        if unknown:
+            fail(f"unknown key {sorted(unknown)[0]!r} (channels: {', '.join(CHANNELS)})")
+        channels = {}
+        for channel in CHANNELS:
+            options = spec.get(channel, [])
+            if not isinstance(options, list) or not all(
+                isinstance(o, list) and o and all(isinstance(e, str) for e in o) for o in options
+            ):
+                fail(f'{channel} must be a list of evidence lists, e.g. [["card_number", "pin"]]')
+            for option in options:
+                for item in option:
+                    if item not in EVIDENCE:
+                        fail(f"unknown evidence {item!r} (known: {', '.join(EVIDENCE)})")
+            if options:
+                channels[channel] = tuple(frozenset(o) for o in options)
+        out[name] = Proof(name, " ".join(spec["label"].split()), clause, silent, channels)
+    return out
 
 
 def _officer_steps(data: dict, path: Path, text: str, clauses: dict) -> tuple:
@@ -421,4 +519,17 @@ def _rule(pid: str, est: dict, chunk: Chunk, clause_ids: set[str]) -> Rule:
         explain=notes.get("explain", ""),
         path=chunk.path,
         line=chunk.line,
+        strings=frozenset(_string_literals(est.get("conditions", []))),
     )
+
+
+def _string_literals(expr):
+    if isinstance(expr, dict):
+        value = expr.get("Value")
+        if isinstance(value, str):
+            yield value
+        for item in expr.values():
+            yield from _string_literals(item)
+    elif isinstance(expr, list):
+        for item in expr:
+            yield from _string_literals(item)

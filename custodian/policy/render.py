@@ -7,7 +7,14 @@ the desk does.
 
 import textwrap
 
-from custodian.policy.vocabulary import FIELD_LABELS, FIELDS, OBLIGATION_LABELS
+from custodian.policy.explain import proof_words
+from custodian.policy.vocabulary import (
+    CHANNEL_LABELS,
+    EVIDENCE,
+    FIELD_LABELS,
+    FIELDS,
+    OBLIGATION_LABELS,
+)
 
 WHO = {"director": "the library director", "branch_manager": "the branch manager"}
 
@@ -26,7 +33,14 @@ def _situations(profile) -> list[tuple[str, dict]]:
             "You, on the phone, giving your full card number",
             dict(kind="patron", channel="phone", evidence=["card_number"]),
         ),
-        ("You, online with your PIN", dict(kind="patron", channel="online", evidence=["pin"])),
+        (
+            "You, on the phone, giving your card number and PIN",
+            dict(kind="patron", channel="phone", evidence=["card_number", "pin"]),
+        ),
+        (
+            "You, online with your card number and PIN",
+            dict(kind="patron", channel="online", evidence=["card_number", "pin"]),
+        ),
         (
             "A message the library leaves for you",
             dict(kind="patron", channel="voicemail", purpose="overdue_recovery"),
@@ -154,6 +168,24 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
+def _proofs(profile) -> list[str]:
+    """How staff know who is asking: each proof, per channel, with its basis."""
+    if not profile.proofs:
+        return []
+    lines = ["HOW STAFF KNOW WHO IS ASKING", ""]
+    for proof in profile.proofs.values():
+        lines.append(f"* {proof.label[0].upper()}{proof.label[1:]}")
+        for channel, options in proof.channels.items():
+            ways = " or ".join(proof_words(sorted(o, key=EVIDENCE.index)) for o in options)
+            lines.append(_wrap(f"{CHANNEL_LABELS[channel].capitalize()}: {ways}."))
+        basis = (
+            f"Clause: ({proof.clause})" if proof.clause else f"The policy is silent. {proof.silent}"
+        )
+        lines.append(_wrap(basis))
+        lines.append("")
+    return lines
+
+
 def render_policy(*, engine, profile) -> str:
     lines = [
         f"{profile.display_name}",
@@ -173,6 +205,8 @@ def render_policy(*, engine, profile) -> str:
             lines.append(_wrap(f"May be told: {_told(d['release'])}."))
         else:
             lines.append(_wrap("Is told nothing now."))
+        if d.get("needs_proof"):
+            lines.append(_wrap(f"With {proof_words(d['needs_proof'])}, could be told more."))
         if d["refer_to"]:
             rest = "The rest" if d["release"] else "The request"
             lines.append(_wrap(f"{rest} is decided by {WHO[d['refer_to']]}."))
@@ -182,6 +216,7 @@ def render_policy(*, engine, profile) -> str:
         if cited:
             lines.append(_wrap(f"Clauses: {cited}"))
         lines.append("")
+    lines += _proofs(profile)
     lines += ["THE POLICY, CLAUSE BY CLAUSE", ""]
     for clause in profile.clauses.values():
         if clause.source == "_contract":

@@ -66,23 +66,29 @@ def _bool_or_absent(obj: dict, key: str) -> bool:
 
 
 def looks_valid(request) -> bool:
-    """True only if the request certainly satisfies request.schema.json."""
+    """True only if the request certainly satisfies request.schema.json.
+
+    It runs before every decision, so the common checks are written out in one function
+    (no call per key); a value's type is checked before it is looked up in a set, so an
+    unhashable value (a list where a name belongs) is a refusal, never a TypeError.
+    """
     if type(request) is not dict or not _TOP.issuperset(request):
         return False
-    requester = request.get("requester")
-    if (
-        type(requester) is not dict
-        or not _REQUESTER.issuperset(requester)
-        or requester.get("kind") not in _KINDS
-        or type(requester["kind"]) is not str
-        or not _bool_or_absent(requester, "financially_responsible")
-    ):
+    get = request.get
+    requester = get("requester")
+    if type(requester) is not dict or not _REQUESTER.issuperset(requester):
         return False
-    if "authorization_scope" in requester and not _unique_strings(
-        requester["authorization_scope"], _FIELDS
-    ):
+    kind = requester.get("kind")
+    if type(kind) is not str or kind not in _KINDS:
         return False
-    channel = request.get("channel")
+    if len(requester) > 1:
+        if not _bool_or_absent(requester, "financially_responsible"):
+            return False
+        if "authorization_scope" in requester and not _unique_strings(
+            requester["authorization_scope"], _FIELDS
+        ):
+            return False
+    channel = get("channel")
     if type(channel) is not str or channel not in _CHANNELS:
         return False
     if "evidence" in request and not _unique_strings(request["evidence"], _EVIDENCE):
@@ -94,17 +100,24 @@ def looks_valid(request) -> bool:
         age = patron.get("age", 0)
         if type(age) is not int or not 0 <= age <= 130:
             return False
-    purpose = request.get("purpose")
+    purpose = get("purpose")
     if purpose is not None and (type(purpose) is not str or purpose not in _PURPOSES):
         return False
-    return (
-        _instrument_ok(request.get("instrument"))
-        and _review_ok(request.get("review"))
-        and _unique_strings(request.get("requested"), _FIELDS)
-        and len(request["requested"]) >= 1
-        and type(request.get("profile")) is str
-        and len(request["profile"]) >= 1
-    )
+    instrument, review = get("instrument"), get("review")
+    if instrument is not None and not _instrument_ok(instrument):
+        return False
+    if review is not None and not _review_ok(review):
+        return False
+    requested = get("requested")
+    if type(requested) is not list or not requested:
+        return False
+    try:  # `_FIELDS` holds only strings, and only a string equals a string
+        if not _FIELDS.issuperset(requested) or len(set(requested)) != len(requested):
+            return False
+    except TypeError:  # an unhashable member (a list or an object) is no field name
+        return False
+    profile = get("profile")
+    return type(profile) is str and profile != ""
 
 
 def _instrument_ok(inst) -> bool:

@@ -117,6 +117,16 @@ KIND_LABELS = {
     "attorney": "an attorney in a civil case",
 }
 
+# What a requester shows, as staff would ask for it.
+EVIDENCE_LABELS = {
+    "library_card": "the library card",
+    "card_number": "the full card number",
+    "photo_id": "photo identification",
+    "pin": "the PIN",
+    "written_authorization": "the patron's signed authorisation",
+    "officer_credentials": "the officer's name and badge number",
+}
+
 CHANNEL_LABELS = {
     "in_person": "in person",
     "phone": "on the phone",

@@ -100,6 +100,31 @@ def test_westchester_phone_over_api(client, staff, door):
     assert resp.json()["say_now"] == ["3 items, due 4, 9 and 12 December"]
 
 
+def test_a_caller_with_only_the_card_number_is_asked_for_the_pin_over_api(
+    client, staff, door, real_engine
+):
+    # Sonoma names no proof for a patron: on the phone the card number is not enough.
+    client.force_login(staff["desk"])
+    body = {
+        "requester_kind": "patron",
+        "channel": "phone",
+        "evidence": ["card_number"],
+        "card_number": CARD,
+        "requested": ["registration.address", "loans.titles"],
+    }
+    with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
+        resp = post(client, "/api/disclosure/requests", body)
+        out = resp.json()
+        assert resp.status_code == 201 and out["say_now"] == []
+        assert out["needs_proof"] == ["pin"] and out["decision"]["release"] == []
+        assert out["ask_for"] == "Before I can tell you that, I need the PIN."
+        assert CARD not in json.dumps(out)
+        body["evidence"] = ["card_number", "pin"]
+        out = post(client, "/api/disclosure/requests", body).json()
+    assert out["needs_proof"] == [] and out["ask_for"] == ""
+    assert out["decision"]["release"] == ["registration.address", "loans.titles"]
+
+
 @pytest.mark.parametrize(
     "body,status,needle",
     [

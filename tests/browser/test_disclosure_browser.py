@@ -5,6 +5,7 @@ switched with override_settings.
 """
 
 import json
+import os
 
 import pytest
 from django.test import override_settings
@@ -292,6 +293,27 @@ def test_westchester_caller_with_full_barcode(sign_in, patron):
     assert "Titles of items checked out now" in page.inner_text(".withheld")
 
 
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_sonoma_caller_with_only_the_card_number_is_asked_for_the_pin(sign_in, patron):
+    # The issue's finding: a caller who reads out the card number was told the address and
+    # the titles on loan. Now the screen says nothing may be told and what to ask for.
+    page = sign_in("desk")
+    asked = ["registration.address", "loans.titles"]
+    fill_intake(page, kind="patron", channel="phone", evidence=["card_number"], requested=asked)
+    ask = page.inner_text("#ask-for-proof")
+    assert "Before I can tell you that, I need the PIN." in ask
+    assert page.is_visible("#say-nothing")
+    assert not any(t in page.inner_text("main") for t in TITLES)
+    shots = os.environ.get("CUSTODIAN_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/ask-for-proof.png", full_page=True)
+    fill_intake(
+        page, kind="patron", channel="phone", evidence=["card_number", "pin"], requested=asked
+    )
+    assert not page.is_visible("#ask-for-proof")
+    assert any(t in page.inner_text("#say-now-lines") for t in TITLES)
+
+
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_jackson_subpoena_through_director_and_board(sign_in, patron):
     desk = sign_in("desk")
@@ -319,8 +341,8 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
             director.check("#review-form input[name=board_consulted]")
         submit(director, "#review-form")
 
-    review(board=False)
-    assert director.inner_text("#case-outcome") == "Denied"
+    review(board=False)  # VIII ¶2: sent back to the Director to confer with the Board
+    assert director.inner_text("#case-outcome") == "Referred"
     review(board=True)
     assert director.inner_text("#case-outcome") == "Partly released"
     hand_over(director, "Deputy Jones, JCSO")

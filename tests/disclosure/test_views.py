@@ -322,3 +322,27 @@ def test_ticking_an_officer_step_ticks_the_duties_shown_under_it(client, staff, 
     assert ChecklistItem.objects.get(pk=step.id).done  # not unticked
     assert not ChecklistItem.objects.get(pk=stranger).done
     assert CaseEvent.objects.count() == events
+
+
+def test_the_desk_screen_asks_for_the_missing_proof_in_words(client, staff, real_engine):
+    # A caller who says they are the patron and reads out the card number: Sonoma names
+    # no proof for a patron, so on the phone the desk must ask for the PIN before anything.
+    client.force_login(staff["desk"])
+    data = {
+        "requester_kind": "patron",
+        "channel": "phone",
+        "evidence": ["card_number"],
+        "card_number": CARD,
+        "requested": ["registration.address", "loans.titles"],
+    }
+    with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
+        resp = client.post(reverse("disclosure:intake"), data)
+        assert resp.status_code == 302
+        page = client.get(resp["Location"]).content.decode()
+        assert 'id="ask-for-proof"' in page
+        assert "Before I can tell you that, I need the PIN." in page
+        assert 'id="say-nothing"' in page  # nothing may be said until the PIN is given
+        data["evidence"] = ["card_number", "pin"]
+        page = client.get(client.post(reverse("disclosure:intake"), data)["Location"])
+    html = page.content.decode()
+    assert 'id="ask-for-proof"' not in html and 'id="say-now-lines"' in html

@@ -93,7 +93,7 @@ def test_a_role_without_need_to_know_gets_nothing_and_is_audited(request, role_f
 def test_a_patron_reads_their_own_record(rosalind):
     before = len(entries())
     view = door.read_patron(
-        reader=door.Reader.patron(rosalind.ref, evidence=("pin",)),
+        reader=door.Reader.patron(rosalind.ref, evidence=("card_number", "pin")),
         patron_ref=rosalind.ref,
         purpose=None,
         fields=["loans.titles", "loans.due_dates", "holds.titles", "charges.amount"],
@@ -216,3 +216,14 @@ def test_reader_constructors(clerk, rosalind):
         door.Reader.patron(rosalind.ref, evidence=("photo_id",))
     with pytest.raises(dataclasses.FrozenInstanceError):
         reader.role = "director"
+
+
+def test_a_pin_without_the_card_number_proves_nothing_online(rosalind):
+    # The profile's [proofs]: online, the card number and the PIN together.
+    view = door.read_patron(
+        reader=door.Reader.patron(rosalind.ref, evidence=("pin",)),
+        patron_ref=rosalind.ref,
+        purpose=None,
+        fields=["loans.titles", "registration.address"],
+    )
+    assert view.released == () and not view.loans

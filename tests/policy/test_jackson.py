@@ -81,11 +81,17 @@ def test_jackson_VII__staff_review_computer_logs_when_violation_suspected():
     assert d["outcome"] == "release" and clauses(d) == ["VII"]
 
 
-def test_jackson_IV_a__IV_b__patron_with_pin_online_sees_own_records():
-    d = ask(
-        P, "patron", ["registration.address", "history.titles"], channel="online", evidence=["pin"]
-    )
+def test_jackson_IV_a__IV_b__patron_with_card_number_and_pin_online_sees_own_records():
+    asked = ["registration.address", "history.titles"]
+    d = ask(P, "patron", asked, channel="online", evidence=["card_number", "pin"])
     assert d["outcome"] == "release" and "IV.b" in clauses(d)
+    assert d["proof"] == ["patron_identified"] and d["needs_proof"] == []
+    # IV.b names no proof: the PIN alone (or the number alone) is not enough online.
+    for evidence in (["pin"], ["card_number"]):
+        d = ask(P, "patron", asked, channel="online", evidence=evidence)
+        assert d["release"] == [] and d["needs_proof"] == sorted(
+            {"card_number", "pin"} - set(evidence)
+        )
     assert get_engine().profile(P).clauses["IV.a"].kind == "informational"
 
 

@@ -19,7 +19,8 @@ ADULT_PATRON = {
     "profile": "sonoma-county",
     "requester": {"kind": "patron"},
     "channel": "in_person",
-    "evidence": ["library_card"],
+    # Proof enough for everything asked, so no `needs_proof` search adds entries.
+    "evidence": ["photo_id"],
     "patron": {"age": 34},
     "purpose": None,
     "instrument": None,
@@ -59,7 +60,7 @@ def test_the_memo_decides_as_a_cold_engine_field_for_field(request, other_age):
 
 def test_distinct_requests_with_the_same_facts_share_cedars_answer(monkeypatch):
     engine = Engine(cache_size=0, memo_size=100)
-    guardian = {**ADULT_PATRON, "requester": {"kind": "guardian"}}
+    guardian = {**ADULT_PATRON, "requester": {"kind": "guardian"}, "evidence": ["library_card"]}
     cold = COLD.decide(_with_age(guardian, 9))
     calls = _counting_cedar(monkeypatch)
     first = engine.decide(_with_age(guardian, 5))
@@ -90,7 +91,8 @@ def test_the_key_holds_only_facts_nothing_personal():
         assert entity["uid"]["type"] in {"Requester", "Field"}
         assert {p["type"] for p in entity["parents"]} <= {"Fact", "FieldGroup"}
     assert "47" not in text and 'age"' not in text
-    assert "evidence:library_card" in text
+    # Not the evidence itself: the proof of identity it establishes (profile.toml [proofs]).
+    assert "proofs:patron_identified" in text
 
 
 def test_the_key_never_holds_a_patron_ref_a_caller_has(monkeypatch):
@@ -121,11 +123,14 @@ def test_reloading_a_profile_empties_the_memo():
 
 
 def test_the_size_bound_holds_and_the_least_recently_used_goes_first():
-    guardian = {**ADULT_PATRON, "requester": {"kind": "guardian"}}
+    # Evidence that establishes every proof Sonoma names in person, so no `needs_proof`
+    # search asks Cedar again.
+    every_proof = ["library_card", "photo_id", "written_authorization"]
+    guardian = {**ADULT_PATRON, "requester": {"kind": "guardian"}, "evidence": every_proof}
     # Four requests that give Cedar four different sets of facts (Sonoma's age bands, and
-    # a photo ID instead of the card).
+    # the phone with card number and PIN instead of the card in person).
     asks = [_with_age(guardian, age) for age in (5, 15, 40)]
-    asks.append({**_with_age(guardian, 40), "evidence": ["photo_id"]})
+    asks.append({**_with_age(guardian, 40), "channel": "phone", "evidence": ["card_number", "pin"]})
     big = Engine(cache_size=0, memo_size=100)
     for ask in asks:
         big.decide(ask)

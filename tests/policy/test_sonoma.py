@@ -56,7 +56,7 @@ def test_sonoma_III_B_1_c__written_authorisation_releases_only_what_it_covers():
         P,
         "authorized_agent",
         ["holds.titles", "loans.titles"],
-        evidence=["written_authorization"],
+        evidence=["written_authorization", "photo_id"],
         authorization_scope=["holds.titles"],
     )
     assert d["release"] == ["holds.titles"] and d["withhold"] == ["loans.titles"]

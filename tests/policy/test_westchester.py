@@ -88,7 +88,7 @@ def test_westchester_5__subpoena_referred_to_director_at_requesters_cost():
 
 
 def test_westchester_5__signed_written_consent_goes_to_director_not_the_desk():
-    kw = dict(evidence=["written_authorization"], authorization_scope=["holds.titles"])
+    kw = dict(evidence=["written_authorization", "photo_id"], authorization_scope=["holds.titles"])
     desk = ask(P, "authorized_agent", ["holds.titles"], **kw)
     assert desk["outcome"] == "refer" and desk["refer_to"] == "director"
     d = ask(

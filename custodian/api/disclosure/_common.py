@@ -70,6 +70,13 @@ def _event_out(e) -> dict:
     return {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
 
 
+def _ask_for(decision: dict) -> str:
+    from custodian.policy.explain import proof_words
+
+    needs = decision.get("needs_proof") or []
+    return f"Before I can tell you that, I need {proof_words(needs)}." if needs else ""
+
+
 def _screen_out(screen) -> dict:
     return {
         "request": screen.request.ref,
@@ -81,6 +88,8 @@ def _screen_out(screen) -> dict:
         "must_do": [_item_out(i) for i in screen.must_do],
         "officer_steps": [_item_out(i) for i in screen.officer_steps],
         "referral": screen.referral,
+        "needs_proof": list(screen.decision.get("needs_proof") or []),
+        "ask_for": _ask_for(screen.decision),
         "decision": screen.decision,
     }
 

@@ -119,6 +119,10 @@ class DecisionScreenOut(Schema):
     must_do: list[ChecklistItemOut]
     officer_steps: list[ChecklistItemOut]
     referral: str
+    # Evidence that would let more be told (the contract's `needs_proof`), and the
+    # question to ask for it in words; empty when the proof given suffices.
+    needs_proof: list[str]
+    ask_for: str
     decision: dict
 
 

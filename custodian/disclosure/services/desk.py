@@ -74,6 +74,8 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
         )
     elif req.decision["outcome"] == "refer":
         headline = "Tell the requester nothing now: the request is referred."
+    elif req.decision["outcome"] == "deny" and req.decision.get("needs_proof"):
+        headline = "Tell the requester nothing yet: ask for more proof of who they are first."
     elif req.decision["outcome"] == "deny":
         headline = "Tell the requester nothing: the policy gives no basis to disclose."
     elif say_now:
