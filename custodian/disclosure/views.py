@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from custodian.disclosure import forms, gateways, pdf, rendering, selectors, services, vocab
 from custodian.disclosure.checklists import checklists
 from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
+from custodian.policy.explain import ask_for_proof
 
 CASE_ROLES = ("desk", "branch_manager", "director", "designee")
 BOARD_ROLES = ("director", "designee", "auditor")
@@ -117,16 +118,8 @@ def _decision_context(request, screen, once=False):
         "released": [(f, vocab.FIELDS.get(f, f)) for f in d.get("release", [])],
         "withheld": [(f, vocab.FIELDS.get(f, f)) for f in d.get("withhold", [])],
         "can_tick": not once,
-        "ask_for": _ask_for(d),
+        "ask_for": ask_for_proof(d.get("needs_proof")),
     }
-
-
-def _ask_for(decision: dict) -> str:
-    """The proof to ask for, as words to say ("the full card number and the PIN"), or ""."""
-    from custodian.policy.explain import proof_words
-
-    needs = [e for e in decision.get("needs_proof") or () if e in vocab.EVIDENCE]
-    return proof_words(needs) if needs else ""
 
 
 @require_GET

@@ -31,6 +31,13 @@ def proof_words(needs_proof: list[str]) -> str:
     return and_list([EVIDENCE_LABELS[e] for e in needs_proof])
 
 
+def ask_for_proof(needs_proof) -> str:
+    """The question staff say when more proof is needed, or "" when none is."""
+    if not needs_proof:
+        return ""
+    return f"Before I can tell you that, I need {proof_words(list(needs_proof))}."
+
+
 def explanation(
     *,
     request: dict,

@@ -15,6 +15,7 @@ from ninja import Router
 
 from custodian.disclosure import gateways, services
 from custodian.disclosure.services import DisclosureError, Forbidden
+from custodian.policy.explain import ask_for_proof
 
 router = Router(tags=["disclosure"])
 
@@ -70,13 +71,6 @@ def _event_out(e) -> dict:
     return {"at": e.at, "actor": e.actor.get_username(), "kind": e.kind, "note": e.note}
 
 
-def _ask_for(decision: dict) -> str:
-    from custodian.policy.explain import proof_words
-
-    needs = decision.get("needs_proof") or []
-    return f"Before I can tell you that, I need {proof_words(needs)}." if needs else ""
-
-
 def _screen_out(screen) -> dict:
     return {
         "request": screen.request.ref,
@@ -89,7 +83,7 @@ def _screen_out(screen) -> dict:
         "officer_steps": [_item_out(i) for i in screen.officer_steps],
         "referral": screen.referral,
         "needs_proof": list(screen.decision.get("needs_proof") or []),
-        "ask_for": _ask_for(screen.decision),
+        "ask_for": ask_for_proof(screen.decision.get("needs_proof")),
         "decision": screen.decision,
     }
 
