@@ -3,6 +3,7 @@
 import typer
 
 from custodian import server_cli
+from custodian.accounts import cli as accounts_cli
 from custodian.audit import cli as audit_cli
 from custodian.circulation import cli as circulation_cli
 from custodian.disclosure import cli as disclosure_cli
@@ -16,7 +17,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (server_cli, policy_cli, audit_cli, synth_cli, disclosure_cli, circulation_cli):
+for module in (
+    server_cli,
+    policy_cli,
+    audit_cli,
+    synth_cli,
+    disclosure_cli,
+    circulation_cli,
+    accounts_cli,
+):
     module.register(app)
 
 

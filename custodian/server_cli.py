@@ -103,6 +103,20 @@ def _run_server(host: str, port: int) -> None:
     )
 
 
+def hint_first_account() -> None:
+    """On a database with no staff account, say how to make the first one (nobody could sign in)."""
+    from custodian.accounts.selectors import has_staff
+
+    if not has_staff():
+        console.print(
+            "No staff account exists yet, so nobody can sign in. Create the first one (the "
+            "library director) in another terminal with\n"
+            "  custodian staff create NAME --role director\n"
+            "and the other staff accounts the same way (docs/staff.md).",
+            highlight=False,
+        )
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
@@ -111,6 +125,7 @@ def serve(
     djangoenv.setup()
     check_profile()
     migrate(quiet=True)
+    hint_first_account()
     _run_server(host, port)
 
 

@@ -138,6 +138,7 @@ AXES_SENSITIVE_PARAMETERS = ["username"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "custodian.errors.csrf_failure"  # the styled page, not Django's own
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one desk shift
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -197,6 +198,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 4xx (a refusal, a 404, a CSRF failure) is one line, not a traceback.
+    "filters": {"one_line_4xx": {"()": "custodian.errors.OneLineClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_4xx"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CUSTODIAN_LOG_LEVEL", "WARNING")},
 }

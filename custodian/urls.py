@@ -12,3 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Styled pages for screens (403/404/500 come from templates of those names); the API answers
+# its own JSON errors. A BadRequest's message is shown on the 400 page.
+handler400 = "custodian.errors.bad_request"

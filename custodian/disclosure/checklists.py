@@ -21,6 +21,11 @@ class Reading:
     # in plain words, keeps its anchor, and is ticked with the step.
     obligations: list
 
+    @property
+    def duties(self) -> str:
+        """The obligations' labels as one sentence: "Ask …; copy … ." without doubled stops."""
+        return "; ".join(ob.label.rstrip(". ") for ob in self.obligations) + "."
+
 
 @dataclass
 class OfficerStep(services.ChecklistLine):

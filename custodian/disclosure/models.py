@@ -223,6 +223,11 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} on case {self.case_id}"
 
+    @property
+    def label(self) -> str:
+        """The event in words for the timeline (never its code)."""
+        return vocab.EVENTS.get(self.kind) or self.kind.replace("_", " ").capitalize()
+
 
 class ChecklistItem(models.Model):
     """One thing staff must do: a decision obligation, or a step of Sonoma III.C.2 a-i."""

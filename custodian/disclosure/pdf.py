@@ -134,7 +134,7 @@ def incident_pdf(report: dict) -> bytes:
     pdf.para(case.desk_notes or "-")
     pdf.heading("Timeline")
     for e in report["events"]:
-        pdf.para(f"{e.at:%Y-%m-%d %H:%M} {e.actor.get_username()} - {e.kind}: {e.note}")
+        pdf.para(f"{e.at:%d %b %Y %H:%M} {e.actor.get_username()} - {e.label}: {e.note}")
     return bytes(pdf.output())
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("intake/", views.intake, name="intake"),
     path("request/<uuid:ref>/", views.request_detail, name="request"),
+    path("request/<uuid:ref>/proof/", views.request_add_proof, name="request_add_proof"),
     path("checklist/", views.checklist, name="checklist"),
     path("cases/", views.case_list, name="cases"),
     path("cases/<uuid:ref>/", views.case_detail, name="case"),

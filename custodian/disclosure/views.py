@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from custodian import errors
 from custodian.disclosure import forms, gateways, pdf, rendering, selectors, services, vocab
 from custodian.disclosure.checklists import checklists
 from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
@@ -119,7 +120,28 @@ def _decision_context(request, screen, once=False):
         "withheld": [(f, vocab.FIELDS.get(f, f)) for f in d.get("withhold", [])],
         "can_tick": not once,
         "ask_for": ask_for_proof(d.get("needs_proof")),
+        # What the clerk may tick when the requester gives it (nothing pre-ticked).
+        "proof_choices": [
+            (e, vocab.EVIDENCE[e]) for e in d.get("needs_proof") or () if e in vocab.EVIDENCE
+        ],
     }
+
+
+@require_POST
+@roles(*services.INTAKE_ROLES)
+def request_add_proof(request, ref):
+    """The requester gave the proof the decision asked for: decide again, same request."""
+    req = services.get_request(request.user, ref)
+    try:
+        screen = services.add_proof(
+            user=request.user, req=req, evidence=request.POST.getlist("evidence")
+        )
+    except Forbidden:
+        raise
+    except DisclosureError as exc:
+        messages.error(request, exc.message)
+        return redirect("disclosure:request", ref=req.ref)
+    return redirect("disclosure:request", ref=screen.request.ref)
 
 
 @require_GET
@@ -163,9 +185,9 @@ def checklist(request):
 @require_GET
 @roles(*CASE_ROLES)
 def case_list(request):
-    status = request.GET.get("status") or None
-    if status not in (None, "open", "approved", "released", "declined", "closed"):
-        status = None
+    status = errors.choice_param(
+        request, "status", ("open", "approved", "released", "declined", "closed")
+    )
     cases = list(selectors.cases_for(request.user, status=status)[:200])
     gateways.audit(user=request.user, action="disclosure.case_list", outcome="allowed")
     return render(
@@ -494,11 +516,8 @@ def invoice(request, ref):
 @require_GET
 @roles(*BOARD_ROLES)
 def board(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 1900), 9999)
+    # Out of range or not a year: a 400 that says so, not a silently different report.
+    year = errors.int_param(request, "year", default=timezone.localdate().year, low=1900, high=9999)
     report = selectors.transparency(year)
     gateways.audit(user=request.user, action="disclosure.transparency", outcome="allowed")
     return render(

@@ -92,6 +92,26 @@ FIELDS = {
     "video.records": "Security-camera video and photographs",
 }
 
+# What happened on a case, as its timeline names it (CaseEvent.kind).
+EVENTS = {
+    "intake": "Request taken",
+    "document_scanned": "Document scanned",
+    "sealed": "Sealed",
+    "unsealed": "Unsealed",
+    "custody_visit": "Custody document",
+    "referred": "Referral",
+    "checklist": "Checklist",
+    "review": "Review",
+    "written_decision": "Written decision",
+    "released": "Release",
+    "handed_over": "Package handed over",
+    "counsel_review_due": "Counsel's review due",
+    "counsel_review": "Counsel's review",
+    "cost": "Staff time",
+    "note": "Note",
+    "closed": "Closed",
+}
+
 OUTCOMES = {
     "release": "Released",
     "partial_release": "Partly released",

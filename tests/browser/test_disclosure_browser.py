@@ -307,9 +307,10 @@ def test_sonoma_caller_with_only_the_card_number_is_asked_for_the_pin(sign_in, p
     shots = os.environ.get("CUSTODIAN_SCREENSHOTS")
     if shots:
         page.screenshot(path=f"{shots}/ask-for-proof.png", full_page=True)
-    fill_intake(
-        page, kind="patron", channel="phone", evidence=["card_number", "pin"], requested=asked
-    )
+    # The caller gives the PIN: tick it and decide again, without starting over.
+    page.check("#add-proof-form input[name=evidence][value=pin]")
+    page.click("#add-proof")
+    page.wait_for_load_state()
     assert not page.is_visible("#ask-for-proof")
     assert any(t in page.inner_text("#say-now-lines") for t in TITLES)
 

@@ -275,7 +275,7 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
         # A duty folded under a step is still named there, not only read as its clause.
         for ob in screen.must_do:
             if ob.code not in [code for code, _ in items]:
-                assert escape(ob.label) in html, (page, ob.code)
+                assert escape(ob.label.rstrip(". ")) in html, (page, ob.code)
         # What no step covers is still a duty of its own (III.C.2: tell the director).
         assert "notify_director" in [code for code, _ in items], page
 
@@ -342,7 +342,145 @@ def test_the_desk_screen_asks_for_the_missing_proof_in_words(client, staff, real
         assert 'id="ask-for-proof"' in page
         assert "Before I can tell you that, I need the PIN." in page
         assert 'id="say-nothing"' in page  # nothing may be said until the PIN is given
-        data["evidence"] = ["card_number", "pin"]
-        page = client.get(client.post(reverse("disclosure:intake"), data)["Location"])
+        first = DisclosureRequest.objects.get()
+        # The caller gives the PIN: the clerk ticks it and decides again, without retyping
+        # who is asking, the card or what they want.
+        assert (
+            'name="evidence" value="pin"' in page
+            and "checked" not in page.split("add-proof-form")[1][:600]
+        )
+        resp = client.post(
+            reverse("disclosure:request_add_proof", args=[first.ref]), {"evidence": ["pin"]}
+        )
+        second = DisclosureRequest.objects.exclude(pk=first.pk).get()
+        assert resp["Location"] == reverse("disclosure:request", args=[second.ref])
+        assert second.patron_ref == first.patron_ref and second.requested == first.requested
+        assert second.evidence == ["card_number", "pin"] and second.channel == "phone"
+        assert second.decision["release"] == ["registration.address", "loans.titles"]
+        first.refresh_from_db()
+        assert first.decision["release"] == [] and first.evidence == ["card_number"]
+        page = client.get(resp["Location"])
+        # Ticking nothing changes nothing and says why.
+        resp = client.post(reverse("disclosure:request_add_proof", args=[first.ref]), {})
+        assert resp.status_code == 302 and DisclosureRequest.objects.count() == 2
+        msg = client.get(resp["Location"]).content.decode()
+        assert "Tick what they gave you before deciding again." in msg
     html = page.content.decode()
     assert 'id="ask-for-proof"' not in html and 'id="say-now-lines"' in html
+
+
+def test_adding_proof_is_refused_where_none_was_asked_and_for_roles_that_take_no_requests(
+    client, staff, real_engine
+):
+    client.force_login(staff["desk"])
+    with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
+        data = {
+            "requester_kind": "patron",
+            "channel": "phone",
+            "evidence": ["card_number", "pin"],
+            "card_number": CARD,
+            "requested": ["loans.titles"],
+        }
+        client.post(reverse("disclosure:intake"), data)
+        req = DisclosureRequest.objects.get()
+        url = reverse("disclosure:request_add_proof", args=[req.ref])
+        resp = client.post(url, {"evidence": ["photo_id"]})
+        assert DisclosureRequest.objects.count() == 1
+        assert "did not ask for more proof" in client.get(resp["Location"]).content.decode()
+        client.force_login(staff["auditor"])
+        resp = client.post(url, {"evidence": ["photo_id"]})
+        assert resp.status_code == 403 and DisclosureRequest.objects.count() == 1
+
+
+SITUATIONS = [
+    # (profile, form data): officers with and without documents, the public, a parent.
+    (
+        "sonoma-county",
+        {
+            "requester_kind": "immigration",
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "officer_name": "J. Smith",
+            "officer_badge": "4471",
+            "officer_agency": "ICE",
+            "instrument_type": "administrative_warrant",
+            "instrument_signed_by": "agency_officer",
+            "instrument_scope": ["registration.address"],
+            "requested": ["registration.address", "loans.titles"],
+        },
+    ),
+    (
+        "sonoma-county",
+        {
+            "requester_kind": "law_enforcement",
+            "channel": "in_person",
+            "evidence": ["officer_credentials"],
+            "officer_name": "A. Deputy",
+            "officer_badge": "12",
+            "officer_agency": "SCSO",
+            "instrument_type": "search_warrant",
+            "instrument_signed_by": "judge",
+            "instrument_court": "state",
+            "instrument_scope": ["loans.titles"],
+            "requested": ["loans.titles"],
+        },
+    ),
+    (
+        "sonoma-county",
+        {"requester_kind": "public", "channel": "phone", "requested": ["loans.titles"]},
+    ),
+    (
+        "jackson-county",
+        {
+            "requester_kind": "law_enforcement",
+            "channel": "in_person",
+            "requested": ["loans.titles"],
+        },
+    ),
+    (
+        "westchester",
+        {
+            "requester_kind": "patron",
+            "channel": "phone",
+            "evidence": ["card_number"],
+            "requested": ["loans.count", "loans.titles"],
+        },
+    ),
+]
+
+
+def _visible_words(html: str) -> str:
+    import re
+
+    main = html.split("<main", 1)[-1]
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return " ".join(text.replace("&#x27;", "'").replace("&quot;", '"').split())
+
+
+@pytest.mark.parametrize(("profile", "data"), SITUATIONS)
+def test_scripts_have_no_doubled_punctuation_or_words(client, staff, real_engine, profile, data):
+    import re
+
+    client.force_login(staff["desk"])
+    with override_settings(CUSTODIAN_PROFILE=profile):
+        resp = client.post(reverse("disclosure:intake"), {"card_number": CARD, **data})
+        assert resp.status_code == 302, resp.content.decode()[:300]
+        pages = [client.get(resp["Location"]).content.decode()]
+        case = Case.objects.first()
+        if case:
+            client.force_login(staff["director"])
+            pages.append(client.get(reverse("disclosure:case", args=[case.ref])).content.decode())
+    for html in pages:
+        text = _visible_words(html)
+        assert not re.search(r"(?<!\.)\.\.(?!\.)|\.;|;\.|,,|\.,|;;", text), text
+        assert "by in person" not in text
+        # What staff read or say: quoted blocks, the lines to say, the hints.
+        scripts = re.findall(
+            r"<(blockquote|q|li|p class=\"hint\")[^>]*>(.*?)</(?:blockquote|q|li|p)>", html, re.S
+        )
+        assert scripts
+        for _, block in scripts:
+            words = _visible_words("<main>" + block)
+            doubled = re.search(r"\b([A-Za-z]+) \1\b", words, flags=re.I)
+            assert doubled is None, words

@@ -57,6 +57,7 @@ from custodian.disclosure.services.emergency import record_counsel_review
 from custodian.disclosure.services.engine import contract_request
 from custodian.disclosure.services.intake import (
     Intake,
+    add_proof,
     intake,
     sniff,
     uses_officer_checklist,
@@ -70,6 +71,7 @@ from custodian.disclosure.services.review import review, write_decision, written
 from custodian.disclosure.services.sealing import unseal
 
 __all__ = [
+    "add_proof",
     "CUSTODIAN_ROLES",
     "INTAKE_ROLES",
     "ChecklistLine",

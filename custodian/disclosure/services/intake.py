@@ -147,6 +147,38 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def add_proof(*, user, req: DisclosureRequest, evidence: list[str], now=None) -> DeskScreen:
+    """Take the same request again with the proof the decision asked for, without
+    starting over: who is asking, how, about whom and what they want stay as they were.
+
+    The first request stays on record as it was decided; the new one is decided afresh.
+    """
+    if role_of(user) not in INTAKE_ROLES:
+        _refuse(user, "disclosure.intake", "Your role does not take disclosure requests.")
+    needs = set(req.decision.get("needs_proof") or ())
+    added = [e for e in dict.fromkeys(evidence) if e not in req.evidence]
+    if not needs:
+        raise DisclosureError("This request did not ask for more proof.", "evidence")
+    if not added:
+        raise DisclosureError("Tick what they gave you before deciding again.", "evidence")
+    for ev in added:
+        _check_choice(ev, vocab.EVIDENCE, "evidence", "evidence")
+    data = Intake(
+        requester_kind=req.requester_kind,
+        channel=req.channel,
+        requested=list(req.requested),
+        requester_name=req.requester_name,
+        requester_organisation=req.requester_organisation,
+        financially_responsible=req.financially_responsible,
+        stated_purpose=req.stated_purpose,
+        response_address=req.response_address,
+        evidence=[*req.evidence, *added],
+        purpose=req.purpose,
+        patron_age=req.patron_age,
+    )
+    return intake(user=user, data=data, now=now, patron_ref=req.patron_ref)
+
+
 def _needs_case(req: DisclosureRequest, decision: dict) -> tuple[str, str] | None:
     """(kind, assigned role) of the case this request opens, or None."""
     obligations = set(decision.get("obligations", []))
@@ -220,15 +252,18 @@ def _age_through_door(user, patron_ref, now=None) -> int | None:
     return max(0, today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
 
 
-def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
-    """Record a request, let the engine decide at once, open a case where needed."""
+def intake(*, user, data: Intake, scan=None, now=None, patron_ref=None) -> DeskScreen:
+    """Record a request, let the engine decide at once, open a case where needed.
+
+    `patron_ref`: the patron already found through the door (taking a request again with
+    more proof, `add_proof`); otherwise the card number finds them.
+    """
     role = role_of(user)
     if role not in INTAKE_ROLES:
         _refuse(user, "disclosure.intake", "Your role does not take disclosure requests.")
     validate_intake(data)
     content_type = validate_scan(scan) if scan is not None else ""
-    patron_ref = None
-    if data.card_number.strip():
+    if patron_ref is None and data.card_number.strip():
         try:
             patron_ref = gateways.find_patron_ref(user=user, card_number=data.card_number.strip())
         except gateways.PatronNotFound as exc:
@@ -309,8 +344,9 @@ def intake(*, user, data: Intake, scan=None, now=None) -> DeskScreen:
                 case,
                 user,
                 "intake",
-                f"{vocab.REQUESTER_KINDS[req.requester_kind]} by "
-                f"{vocab.CHANNELS[req.channel].lower()}; the engine decided: {decision['outcome']}.",
+                f"{vocab.REQUESTER_KINDS[req.requester_kind]}, "
+                f"{vocab.CHANNELS[req.channel].lower()}; the engine decided: "
+                f"{vocab.OUTCOMES.get(decision['outcome'], decision['outcome']).lower()}.",
             )
             if req.scan:
                 _event(
