@@ -36,9 +36,14 @@ def console():
     ]
     assert handlers, "settings.LOGGING's console handler lost its one-line filter"
     stream = io.StringIO()
-    old = handlers[0].setStream(stream)
-    yield stream
-    handlers[0].setStream(old)
+    # Swapped by hand: setStream would flush the old stream, which an earlier test's
+    # captured stderr may have closed.
+    handler = handlers[0]
+    old, handler.stream = handler.stream, stream
+    try:
+        yield stream
+    finally:
+        handler.stream = old
 
 
 def _page(response) -> str:
