@@ -13,23 +13,13 @@ from django.test import override_settings
 from custodian.audit.services import verify_log
 from custodian.disclosure import rendering
 from custodian.disclosure.models import Case
-from tests.browser.chromium import ARGS, CHROMIUM, MARKS
+from tests.browser.chromium import MARKS
 from tests.disclosure.library import CARD, TITLES, due_dates, make_library
 
 PASSWORD = "a long test passphrase 42"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture

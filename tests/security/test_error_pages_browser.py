@@ -7,19 +7,9 @@ import os
 
 import pytest
 
-from tests.browser.chromium import ARGS, CHROMIUM, MARKS
+from tests.browser.chromium import MARKS
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
