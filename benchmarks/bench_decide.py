@@ -14,9 +14,9 @@ call the engine makes for that decision (hypotheticals for `needs_proof` include
 recorded through `ask_cedar` and replayed with the same policies, entity text and
 questions prepared in advance, interleaved block by block;
 (e) a desk day (the demo week's situations, `desk_day`) through the memo against the
-cold engine, in process and through `custodian decide --jsonl` (memo switched off with
-CUSTODIAN_DECISION_MEMO_SIZE=0 for the cold run; its output written to a file); (f)
-all-distinct requests, memo on/off. benchmarks/stages_decide.py says where the time goes.
+cold engine, in process and through `custodian decide --jsonl` (both memos, Cedar's
+answers and whole decisions, switched off with CUSTODIAN_DECISION_MEMO_SIZE=0 for the
+cold run; its output written to a file); (f) all-distinct requests, memo on/off. benchmarks/stages_decide.py says where the time goes.
 """
 
 import argparse
@@ -413,13 +413,40 @@ def _batch_only(item) -> None:
 BLOCK = 100  # requests per interleaved block in ratio_to_cedar
 
 
+def cedar_in_situ(cold: Engine, requests: list[dict], inputs: list[list[tuple]]) -> float:
+    """Cedar's own work timed where it runs, inside cold decisions, against the same calls
+    replayed back to back, each call timed the same way (CPU clock around each call): how
+    much dearer Cedar is when our Python runs between its calls (caches, allocator). With
+    Python free, a cold decision would still cost this ratio of the replayed baseline."""
+    spent = [0]
+    clock = time.process_time_ns
+
+    def timed(compiled, text, representatives):
+        start = clock()
+        out = ask_cedar(compiled, text, representatives)
+        spent[0] += clock() - start
+        return out
+
+    engine_module.ask_cedar = timed
+    try:
+        for request in requests:
+            cold.decide(request)
+    finally:
+        engine_module.ask_cedar = ask_cedar
+    inside, spent[0] = spent[0], 0
+    for item in inputs:
+        for compiled, text, reps, _, _ in item:
+            timed(compiled, text, reps)
+    return inside / spent[0]
+
+
 def ratio_to_cedar(cold: Engine, requests: list[dict], rounds: int, label: str) -> dict:
     """Cold decisions against Cedar's own work for them, interleaved round by round and,
     within a round, block by block (BLOCK requests the engine decides, then Cedar's work
     for the same requests): a burst of load on the shared machine then falls on both
     sides of one block's ratio. The figure is the median of the blocks' ratios."""
     inputs = cedar_inputs(cold, requests)
-    engine_us, cedar_us, batch_us, blocks = [], [], [], []
+    engine_us, cedar_us, batch_us, blocks, situ = [], [], [], [], []
     for _ in range(rounds):
         e_round = c_round = b_round = 0.0
         for at in range(0, len(requests), BLOCK):
@@ -428,6 +455,7 @@ def ratio_to_cedar(cold: Engine, requests: list[dict], rounds: int, label: str) 
             e_round, c_round = e_round + e, c_round + c
             b_round += cpu_per_call(_batch_only, inputs[at : at + BLOCK])
             blocks.append(e / c)
+            situ.append(cedar_in_situ(cold, requests[at : at + BLOCK], inputs[at : at + BLOCK]))
         count = -(-len(requests) // BLOCK)
         engine_us.append(e_round / count)
         cedar_us.append(c_round / count)
@@ -442,6 +470,7 @@ def ratio_to_cedar(cold: Engine, requests: list[dict], rounds: int, label: str) 
         f" blocks, quartiles {low:.2f}-{high:.2f}; target <= 1.3); batch calls alone"
         f" {b:6.1f} µs: ratio {e / b:.2f}  [CPU medians of {rounds} rounds; ratios per round"
         f" {', '.join(f'{x / y:.2f}' for x, y in zip(engine_us, cedar_us, strict=True))}]"
+        f"; Cedar inside decisions / replayed {statistics.median(situ):.2f}"
     )
     return {
         "cold_us": round(e, 1),
@@ -451,6 +480,7 @@ def ratio_to_cedar(cold: Engine, requests: list[dict], rounds: int, label: str) 
         "ratio_quartiles": [round(low, 2), round(high, 2)],
         "ratio_of_medians": round(e / c, 2),
         "ratio_batch_only": round(e / b, 2),
+        "cedar_in_situ_over_replayed": round(statistics.median(situ), 2),
         "cedar_calls_per_decision": round(calls, 2),
         "rounds": rounds,
     }

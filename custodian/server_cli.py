@@ -146,8 +146,13 @@ def demo(
 
     logins = synth.prepare_demo(patrons=patrons, seed=seed, console=console)
     console.print("\n[bold]Demo staff logins[/bold] (username / password, role):")
+    from custodian.words import word_for
+
     for login in logins:
-        console.print(f"  {login.username:<12} {login.password:<22} {login.role}")
+        console.print(
+            f"  {login.username:<12} {login.password:<22} {word_for(login.role, 'role')}",
+            highlight=False,
+        )
     if no_serve:
         return
     _run_server(host, port)

@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "custodian.desk.context_processors.library",
             ],
+            # label/labels/when/day filters in every template (custodian/words.py).
+            "builtins": ["custodian.words"],
         },
     },
 ]

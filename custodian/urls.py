@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/", include("custodian.accounts.urls")),
     path("desk/", include("custodian.desk.urls")),
     path("disclosure/", include("custodian.disclosure.urls")),
+    path("audit/", include("custodian.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

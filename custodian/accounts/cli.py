@@ -102,6 +102,11 @@ def create(
     console.print(f"Created {user.username}: {user.get_role_display()}{where}.", highlight=False)
 
 
+def _json_row(row) -> dict:
+    signed_in = row.last_sign_in.isoformat() if row.last_sign_in else None
+    return {**row.__dict__, "last_sign_in": signed_in}
+
+
 @staff_app.command("list")
 def list_staff(
     as_json: bool = typer.Option(False, "--json", help="One JSON array, for scripts."),
@@ -112,7 +117,7 @@ def list_staff(
 
     rows = staff_rows()
     if as_json:
-        typer.echo(json.dumps([row.__dict__ for row in rows], indent=2))
+        typer.echo(json.dumps([_json_row(row) for row in rows], indent=2))
         return
     if not rows:
         console.print("No staff accounts yet: custodian staff create NAME --role director")
@@ -152,6 +157,31 @@ def set_role(
         console.print(f"{username} is now: {user.get_role_display()}.", highlight=False)
     else:
         console.print(f"{username} already is: {user.get_role_display()}; nothing changed.")
+
+
+@staff_app.command("set-branch")
+def set_branch(
+    username: str = typer.Argument(...),
+    branch: str = typer.Argument(..., help="The branch's code or name; '-' for none."),
+) -> None:
+    """Move a staff member to another branch (or to none)."""
+    djangoenv.setup()
+    from custodian.accounts import services
+
+    target = None if branch.strip() in ("", "-") else branch
+    changed = _run(
+        services.set_branch,
+        username=username,
+        branch=target,
+        actor=actor(),
+        actor_role=ACTOR_ROLE,
+    )
+    user = services.get_staff(username)
+    where = user.branch.name if user.branch else "no branch"
+    if changed:
+        console.print(f"{username} is now at: {where}.", highlight=False)
+    else:
+        console.print(f"{username} already is at: {where}; nothing changed.", highlight=False)
 
 
 @staff_app.command()

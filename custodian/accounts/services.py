@@ -121,6 +121,22 @@ def create_staff(
     return user
 
 
+def _keep_an_it_admin(user: StaffUser) -> None:
+    """Refuse a change that would leave no active IT administrator: nobody could then run
+    the staff screens (the command line still could, but the library may not know that).
+
+    Called inside the change's transaction: the IT administrators' rows are locked
+    (PostgreSQL), so two of them stepping down at once cannot both pass the check."""
+    if user.role != Role.IT_ADMIN or not user.is_active:
+        return
+    active = StaffUser.objects.select_for_update().filter(role=Role.IT_ADMIN, is_active=True)
+    if not [pk for pk in active.values_list("pk", flat=True) if pk != user.pk]:
+        raise StaffError(
+            f"{user.username} is the only active IT administrator; make another account IT "
+            "administrator first; nothing changed"
+        )
+
+
 def set_role(*, username: str, role: str, actor: str, actor_role: str) -> bool:
     """Give the account this role; False (and no entry) if it already had it."""
     role = resolve_role(role)
@@ -128,6 +144,7 @@ def set_role(*, username: str, role: str, actor: str, actor_role: str) -> bool:
     if user.role == role:
         return False
     with transaction.atomic():
+        _keep_an_it_admin(user)
         previous = user.role
         user.role = role
         user.save(update_fields=["role"])
@@ -140,12 +157,36 @@ def set_role(*, username: str, role: str, actor: str, actor_role: str) -> bool:
     return True
 
 
+def set_branch(*, username: str, branch: str | None, actor: str, actor_role: str) -> bool:
+    """Move the account to this branch (code or name; None or "" for no branch); False (and
+    no entry) if it is there already."""
+    found = resolve_branch(branch) if branch else None
+    user = get_staff(username)
+    if user.branch_id == (found.pk if found else None):
+        return False
+    with transaction.atomic():
+        previous = user.branch_id
+        user.branch = found
+        user.save(update_fields=["branch"])
+        _audit(
+            actor=actor,
+            actor_role=actor_role,
+            action="staff_set_branch",
+            fields=[
+                _field(user, "branch", found.pk if found else "none"),
+                _field(user, "previous_branch", previous if previous is not None else "none"),
+            ],
+        )
+    return True
+
+
 def deactivate(*, username: str, actor: str, actor_role: str) -> bool:
     """Stop the account signing in (its open sessions end too); False if already inactive."""
     user = get_staff(username)
     if not user.is_active:
         return False
     with transaction.atomic():
+        _keep_an_it_admin(user)
         user.is_active = False
         user.save(update_fields=["is_active"])
         _audit(

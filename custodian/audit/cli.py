@@ -3,6 +3,8 @@
 Django is set up inside each command, so the rest of `custodian` never pays for it.
 """
 
+import json
+
 import typer
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -141,39 +143,50 @@ def export_head(
 
 
 @audit_app.command()
-def tail(limit: int = typer.Option(20, "--limit", "-n", min=1, max=10000)) -> None:
-    """The newest entries: who (staff username or 'patron'), role, what, why, the outcome.
-    Patrons appear only as opaque references."""
+def tail(
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=10000),
+    as_json: bool = typer.Option(False, "--json", help="The entries' codes, as JSON lines."),
+) -> None:
+    """The newest entries: when, who (staff username or 'patron'), role, what, why, the
+    outcome, in words (codes only under --json). Patrons appear only as opaque references."""
     from rich.console import Console
     from rich.table import Table
 
     from custodian import djangoenv
 
     djangoenv.setup()
+    from custodian.audit import wording
     from custodian.audit.selectors import latest_entries
+    from custodian.words import when
 
-    table = Table(
-        "seq",
-        "recorded (UTC)",
-        "actor",
-        "role",
-        "action",
-        "purpose",
-        "patron ref",
-        "fields",
-        "outcome",
-    )
-    for e in latest_entries(limit=limit):
+    entries = latest_entries(limit=limit)
+    if as_json:
+        for e in entries:
+            row = {
+                "seq": e.seq,
+                "recorded_at": e.recorded_at.isoformat(),
+                "actor": e.actor,
+                "role": e.role,
+                "action": e.action,
+                "purpose": e.purpose,
+                "patron_ref": e.patron_ref,
+                "fields": list(e.fields),
+                "outcome": e.outcome,
+            }
+            typer.echo(json.dumps(row, sort_keys=True, default=str))
+        return
+    table = Table("no.", "when", "who", "role", "what", "why", "patron ref", "fields", "outcome")
+    for e in entries:
         table.add_row(
             str(e.seq),
-            e.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
+            when(e.recorded_at),
             e.actor,
-            e.role,
-            e.action,
-            e.purpose,
+            wording.role(e.role) if e.role else "-",
+            wording.action(e.action),
+            wording.purpose(e.purpose),
             e.patron_ref or "-",
-            ", ".join(e.fields),
-            e.outcome,
+            "; ".join(wording.field(f) for f in e.fields),
+            wording.outcome(e.outcome),
         )
     Console().print(table)
 

@@ -28,3 +28,35 @@ def entries_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[AuditEn
 def latest_entries(*, limit: int = 20) -> list[AuditEntry]:
     """The newest entries, oldest of them first (what `custodian audit tail` prints)."""
     return list(reversed(AuditEntry.objects.order_by("-seq")[:limit]))
+
+
+def search(
+    *,
+    actor: str | None = None,
+    patron_ref: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    outcomes: tuple[str, ...] = (),
+) -> QuerySet[AuditEntry]:
+    """The auditor's access log: entries matching every filter given, newest first.
+    `start`/`end` bound recorded_at as [start, end); `outcomes`: any of these."""
+    entries = AuditEntry.objects.all()
+    if actor:
+        entries = entries.filter(actor=actor)
+    if patron_ref:
+        entries = entries.filter(patron_ref=str(patron_ref))
+    if start is not None:
+        entries = entries.filter(recorded_at__gte=canonical.timestamp(start))
+    if end is not None:
+        entries = entries.filter(recorded_at__lt=canonical.timestamp(end))
+    if outcomes:
+        entries = entries.filter(outcome__in=outcomes)
+    return entries.order_by("-seq")
+
+
+def size() -> int:
+    """How many entries the log holds (the head row: no count over the table)."""
+    from custodian.audit.models import AuditHead
+
+    head = AuditHead.objects.filter(id=1).values_list("seq", flat=True).first()
+    return head or 0

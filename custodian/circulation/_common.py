@@ -11,6 +11,7 @@ from custodian.circulation.errors import (
     PatronBlocked,
     PatronCardExpired,
     PatronCardLost,
+    PatronCardStolen,
 )
 from custodian.records.models import Patron
 
@@ -48,6 +49,8 @@ def check_standing(status: str, expires_on: dt.date, today: dt.date) -> None:
     """Refuse a card in this standing: `status` and `expires_on` as read in this transaction."""
     if status == Patron.Status.BLOCKED:
         raise PatronBlocked()
+    if status == Patron.Status.CARD_STOLEN:
+        raise PatronCardStolen()
     if status == Patron.Status.CARD_LOST:
         raise PatronCardLost()
     if status == Patron.Status.EXPIRED or expires_on < today:

@@ -31,7 +31,17 @@ class PatronCardExpired(PatronNotInGoodStanding):
 
 
 class PatronCardLost(PatronNotInGoodStanding):
-    default_message = "This card was reported lost or stolen. Verify identity and issue a new card."
+    default_message = (
+        "This card was reported lost. Do not check out on it. "
+        "Ask for photo ID; if it is the patron, issue a new card."
+    )
+
+
+class PatronCardStolen(PatronCardLost):
+    default_message = (
+        "This card was reported stolen. Do not check out on it. "
+        "Ask for photo ID; if it is the patron, issue a new card."
+    )
 
 
 class CardNumberTaken(CirculationError):

@@ -1,5 +1,6 @@
 """Reads the write services need. The door has its own selectors for what staff see."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, QuerySet, Sum, Value
@@ -52,3 +53,11 @@ def item_is_wanted(*, item: Item) -> bool:
     return Hold.objects.filter(
         item_id=item.pk, status__in=[Hold.Status.WAITING, Hold.Status.READY]
     ).exists()
+
+
+def effective_status(*, status: str, expires_on: dt.date, today: dt.date) -> str:
+    """The standing the desk acts on: an active card past its expiry day counts as expired,
+    as `check_standing` refuses it. Lost, stolen and blocked say more than "expired"."""
+    if status == Patron.Status.ACTIVE and expires_on < today:
+        return Patron.Status.EXPIRED
+    return status

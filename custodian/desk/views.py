@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from custodian import door
 from custodian.accounts.decorators import role_required
 from custodian.accounts.roles import PATRON_DESK_ROLES
+from custodian.desk.alerts import alert_for
 from custodian.desk.forms import CardLookupForm, CheckInForm, ItemBarcodeForm
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ ACCOUNT_FIELDS = (
     "charges.amount",
     "charges.details",
 )
+# Asked for only by roles that need to know it (the director, say): a clerk's page does not
+# ask for what it could never show. Shown for patrons who keep a history; else says so.
+HISTORY_FIELDS = ("history.titles",)
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,9 +65,10 @@ def find(request):
 @role_required(*PATRON_DESK_ROLES)
 def patron(request, ref):
     reader = door.Reader.staff(request.user)
+    fields = ACCOUNT_FIELDS + door.needed_fields(reader=reader, fields=HISTORY_FIELDS)
     try:
         view = door.read_patron(
-            reader=reader, patron_ref=ref, purpose="library_business", fields=ACCOUNT_FIELDS
+            reader=reader, patron_ref=ref, purpose="library_business", fields=fields
         )
     except door.PatronNotFound:
         messages.warning(request, "That patron account no longer exists.")
@@ -73,6 +78,10 @@ def patron(request, ref):
         "desk/patron.html",
         {
             "view": view,
+            "alert": alert_for(standing=view.standing, balance=view.balance, today=view.today),
+            # Check-out stays open when the status was not released: the door still refuses.
+            "may_check_out": view.standing is None or view.standing.usable,
+            "history_asked": "history.titles" in view.requested,
             "checkout_form": ItemBarcodeForm(auto_id="checkout_%s"),
             "checkin_form": CheckInForm(auto_id="checkin_%s", initial={"return_to": ref}),
         },

@@ -1,4 +1,5 @@
-"""The checklists as the screens show them: each duty once, under the officer step it belongs to.
+"""The decision as the screens show it: the words to say, then each duty once, under the
+officer step it belongs to, and each clause once, beside the first line resting on it.
 
 Presentation only (the stored checklist and the API list every obligation); kept apart from
 the views so that they stay thin.
@@ -12,26 +13,72 @@ from custodian.disclosure import services
 
 
 @dataclass
+class Cite:
+    """A clause a line rests on, and the policy's words. Only its first appearance on a
+    page (`first`) is shown, so each clause appears once."""
+
+    clause: str
+    text: str
+    first: bool = True
+
+
+class _Page:
+    """Hands out each clause's text once per page, in the order the page shows them."""
+
+    def __init__(self):
+        self.shown: set[str] = set()
+
+    def cite(self, clause: str, text: str) -> Cite | None:
+        if not clause:
+            return None
+        first = clause not in self.shown
+        self.shown.add(clause)
+        return Cite(clause, text, first)
+
+
+@dataclass
 class Reading:
-    """A clause to read aloud under an officer step, and the obligations it stands for."""
+    """The duties under an officer step that come from one clause, and that clause."""
 
     clause: str
     text: str
     # The decision's obligations citing this clause (services.ChecklistLine): each is named
     # in plain words, keeps its anchor, and is ticked with the step.
     obligations: list
+    cite: Cite | None = None
 
     @property
     def duties(self) -> str:
-        """The obligations' labels as one sentence: "Ask …; copy … ." without doubled stops."""
-        return "; ".join(ob.label.rstrip(". ") for ob in self.obligations) + "."
+        """The duties as sentences: "Ask …. Copy …." without doubled stops."""
+        return " ".join(_sentence(ob.label) for ob in self.obligations)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".;, ")
+    return text[:1].upper() + text[1:] + "."
 
 
 @dataclass
-class OfficerStep(services.ChecklistLine):
+class Duty(services.ChecklistLine):
+    """A checklist line with the clause to show beside it (its text once per page)."""
+
+    cite: Cite | None = None
+
+
+@dataclass
+class OfficerStep(Duty):
     """One step of the profile's officer checklist, with the decision's obligations it covers."""
 
     readings: list[Reading] = field(default_factory=list)
+
+
+@dataclass
+class ScriptView:
+    """A line to say, with its clauses (each text once on the page)."""
+
+    key: str
+    words: str
+    cites: list[Cite]
 
 
 def _under(clause: str, step_clause: str) -> bool:
@@ -40,14 +87,7 @@ def _under(clause: str, step_clause: str) -> bool:
     return clause == step_clause or clause.startswith((step_clause + ".", step_clause + " "))
 
 
-def checklists(screen) -> tuple[list, list[OfficerStep]]:
-    """The obligations to show on their own, and the officer steps with the obligations each
-    covers, so that each duty appears once.
-
-    An obligation belongs to the step whose clause cites it, or a part of it (by the clause
-    ids the profile gives both); its clause text is read aloud under that step. The rest,
-    such as notifying the director under III.C.2 itself, stay on the obligation checklist.
-    """
+def _group(screen) -> tuple[list, list[OfficerStep]]:
     steps = [OfficerStep(**vars(line)) for line in screen.officer_steps]
     by_length = sorted(steps, key=lambda s: len(s.clause), reverse=True)
     remaining = []
@@ -61,3 +101,57 @@ def checklists(screen) -> tuple[list, list[OfficerStep]]:
             step.readings.append(reading := Reading(ob.clause, ob.read_aloud, []))
         reading.obligations.append(ob)
     return remaining, steps
+
+
+def _cite_checklists(page: _Page, remaining: list, steps: list[OfficerStep]) -> list:
+    """Give each line its clause (text once); returns the obligations as shown."""
+    shown = []
+    for ob in remaining:
+        line = Duty(**vars(ob))
+        line.cite = page.cite(ob.clause, ob.read_aloud)
+        shown.append(line)
+    for step in steps:
+        for reading in step.readings:
+            reading.cite = page.cite(reading.clause, reading.text)
+    return shown
+
+
+def checklists(screen) -> tuple[list, list[OfficerStep]]:
+    """The obligations to show on their own, and the officer steps with the obligations each
+    covers, so that each duty appears once.
+
+    An obligation belongs to the step whose clause cites it, or a part of it (by the clause
+    ids the profile gives both); its clause is shown under that step. The rest, such as
+    notifying the director under III.C.2 itself, stay on the obligation checklist.
+    """
+    remaining, steps = _group(screen)
+    return _cite_checklists(_Page(), remaining, steps), steps
+
+
+def decision_page(screen) -> dict:
+    """What the desk's decision page shows, in its order: the words to say, the duties now
+    (obligations on their own and the officer steps that carry a duty of this decision),
+    the rest of the officer procedure, and any cited clause no line rests on. Each clause's
+    text appears once, beside the first line that rests on it."""
+    page = _Page()
+    script = [
+        ScriptView(
+            line.key, line.words, [c for c in (page.cite(*pair) for pair in line.clauses) if c]
+        )
+        for line in screen.script
+    ]
+    remaining, steps = _group(screen)
+    now = [s for s in steps if s.readings]
+    must_do = _cite_checklists(page, remaining, now) + now
+    others = [
+        Cite(c["clause"], c.get("text", ""))
+        for c in screen.decision.get("citations", [])
+        if c.get("clause") not in page.shown
+    ]
+    return {
+        "script": script,
+        "must_do": must_do,  # the obligations no step covers, then the steps carrying duties
+        # Steps with no duty in this decision (e.g. a custody document's): for reference.
+        "steps_later": [s for s in steps if not s.readings],
+        "other_clauses": others,
+    }

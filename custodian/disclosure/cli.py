@@ -17,8 +17,8 @@ def transparency_report(
     from custodian import djangoenv
 
     djangoenv.setup()
-    from custodian.disclosure import vocab
     from custodian.disclosure.selectors import transparency
+    from custodian.words import word_for
 
     report = transparency(year)
     if as_json:
@@ -32,17 +32,23 @@ def transparency_report(
         f"[bold]Requests for patron information, {year}[/bold]: {report['total']} reported; "
         f"disclosure packages produced for {report['releases']}."
     )
+    console.print(
+        "Decisions where the Director overrode the policy engine's answer to disclose more, "
+        f"with counsel's review: {report['overrides']}."
+    )
     sections = [
-        ("By kind of requester", report["by_requester_kind"], vocab.REQUESTER_KINDS),
-        ("By document", report["by_document_type"], vocab.INSTRUMENT_TYPES),
-        ("By outcome at the desk", report["by_outcome"], vocab.OUTCOMES),
+        ("By kind of requester", report["by_requester_kind"], "kind"),
+        ("By document", report["by_document_type"], "instrument"),
+        ("By outcome at the desk", report["by_outcome"], "outcome"),
     ]
-    for title, counts, labels in sections:
+    for title, counts, kind in sections:
         table = Table(title=title, show_header=False)
         table.add_column("what")
         table.add_column("count", justify="right")
         for key, n in counts.items():
-            table.add_row(labels.get(key, key), str(n))
+            # Codes only under --json; here the labels the board page shows.
+            what = "No document" if key == "none" and kind == "instrument" else word_for(key, kind)
+            table.add_row(what, str(n))
         if not counts:
             table.add_row("none", "0")
         console.print(table)

@@ -162,13 +162,61 @@ class ReviewForm(forms.Form):
 
 
 class WrittenDecisionForm(forms.Form):
+    """The Director's written decision. Nothing is chosen for them: neither the decision nor
+    any record. The override part is shown to the Director only (the service refuses others)."""
+
     disclose = forms.TypedChoiceField(
         label="Decision",
         choices=[("yes", "Heed the request: disclose"), ("no", "Do not disclose")],
         coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the library discloses."},
+    )
+    fields = forms.MultipleChoiceField(
+        label="Records the decision discloses",
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
     )
     text = _text("decision_text", "Written decision", rows=4)
     basis = _text("decision_basis", "What information or circumstances supported it", rows=3)
+    override = forms.BooleanField(
+        label="I override the policy engine's answer: this decision gives more than it does",
+        required=False,
+    )
+    override_reason = _text(
+        "override_reason", "Why the decision overrides it", required=False, rows=3
+    )
+    override_counsel = _text("counsel_name", "Counsel who reviewed the override", required=False)
+    counsel_reviewed_on = forms.DateField(
+        label="Day counsel reviewed it",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, asked=(), engine=(), **kwargs):
+        kwargs.pop("director", None)
+        super().__init__(*args, **kwargs)
+        engine = list(engine)
+        self.fields["fields"].choices = [
+            (f, vocab.FIELDS.get(f, f) + (" (the policy releases it)" if f in engine else ""))
+            for f in asked
+        ]
+        released = ", ".join(vocab.FIELDS.get(f, f) for f in engine)
+        self.fields["fields"].help_text = (
+            f"None ticked: what the policy engine's answer releases ({released})."
+            if engine
+            else "The policy engine's answer releases nothing: disclosing needs the override."
+        )
+
+    def override_part(self):
+        return [
+            self[n]
+            for n in ("override", "override_reason", "override_counsel", "counsel_reviewed_on")
+        ]
+
+    def decision_part(self):
+        return [self[n] for n in ("disclose", "fields", "text", "basis")]
 
 
 class ReleaseForm(forms.Form):
@@ -185,7 +233,7 @@ class ReleaseForm(forms.Form):
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fields"].choices = [(f, f"{vocab.FIELDS.get(f, f)} ({f})") for f in allowed]
+        self.fields["fields"].choices = [(f, vocab.FIELDS.get(f, f)) for f in allowed]
         self.fields["fields"].initial = list(allowed)
 
 

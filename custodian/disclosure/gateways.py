@@ -42,6 +42,13 @@ def officer_steps(profile: str) -> tuple[tuple[str, str, str], ...]:
     return get_engine().profile(profile).officer_steps
 
 
+def scripts(profile: str):
+    """The profile's words to say for each outcome and obligation (policy.scripts.Scripts)."""
+    from custodian.policy import get_engine
+
+    return get_engine().profile(profile).scripts
+
+
 def profile_name() -> str:
     return settings.CUSTODIAN_PROFILE
 

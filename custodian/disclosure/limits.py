@@ -23,6 +23,7 @@ LIMITS = {
     "review_notes": 4000,
     "decision_text": 10000,
     "decision_basis": 4000,
+    "override_reason": 4000,
     "handed_to": 300,
     "cost_description": 300,
     "counsel_name": 200,

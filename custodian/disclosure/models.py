@@ -307,9 +307,18 @@ class WrittenDecision(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="written_decisions")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by_role = models.CharField(max_length=16, blank=True)
     disclose = models.BooleanField(help_text="Whether the library heeds the request.")
+    # The fields the decision discloses; empty: what the policy engine's answer releases.
+    fields = models.JSONField(default=list, blank=True)
     text = models.TextField()
     basis = models.TextField(help_text="What information or circumstances supported the decision.")
+    # Giving more than the engine's answer is the Director's explicit override, with a reason
+    # and counsel's review of it (who and on what day).
+    override = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    counsel_name = models.CharField(max_length=200, blank=True)
+    counsel_reviewed_on = models.DateField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -317,6 +326,15 @@ class WrittenDecision(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="written_decision_has_text"),
             models.CheckConstraint(condition=~Q(basis=""), name="written_decision_has_basis"),
+            models.CheckConstraint(
+                condition=Q(override=False)
+                | (
+                    Q(disclose=True, by_role="director", counsel_reviewed_on__isnull=False)
+                    & ~Q(override_reason="")
+                    & ~Q(counsel_name="")
+                ),
+                name="written_decision_override_recorded",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from custodian.disclosure import vocab
+from custodian import door
+from custodian.disclosure import rendering
+from custodian.words import day, dollars, when, word_for
 
 
 def _safe(text) -> str:
@@ -12,8 +14,12 @@ def _safe(text) -> str:
     return (
         str(text if text is not None else "")
         .replace("\u2014", "-")
+        .replace("\u2013", "-")
         .replace("\u2026", "...")
         .replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
         .encode("latin-1", "replace")
         .decode("latin-1")
     )
@@ -54,61 +60,48 @@ class _Doc(FPDF):
         )
 
 
-def _value_text(v) -> str:
-    if v is None:
-        return "(none within the date range)"
-    if isinstance(v, list):
-        if not v:
-            return "(none)"
-        return "\n".join(
-            "- "
-            + (
-                ", ".join(f"{k}: {x}" for k, x in r.items() if x not in (None, ""))
-                if isinstance(r, dict)
-                else str(r)
-            )
-            for r in v
-        )
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    return str(v)
-
-
 def package_pdf(doc: dict) -> bytes:
     pdf = _Doc("Disclosure package")
     pdf.pair("Package", doc["package"])
     pdf.pair("Case", doc["case"])
     pdf.pair("Patron reference", doc["patron_ref"])
     d = doc["document"]
-    pdf.pair("Document", vocab.INSTRUMENT_TYPES.get(d.get("type") or "", "none"))
-    pdf.pair("Signed by", vocab.SIGNERS.get(d.get("signed_by") or "", "-"))
-    pdf.pair("Court", vocab.COURTS.get(d.get("court") or "", "-"))
-    pdf.pair(
-        "Named on its face", "; ".join(vocab.FIELDS.get(f, f) for f in d.get("scope") or []) or "-"
-    )
-    pdf.pair("Date range", f"{doc.get('date_from') or 'any'} to {doc.get('date_to') or 'any'}")
-    pdf.pair("Handed to", doc["handed_to"])
-    pdf.pair("Handed at", doc["handed_at"])
-    pdf.pair("Released by", doc["released_by"])
-    pdf.heading("Records released (exactly these fields)")
-    for f in doc["fields"]:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(
-            0, 5, _safe(f"{vocab.FIELDS.get(f, f)} ({f})"), new_x="LMARGIN", new_y="NEXT"
+    pdf.pair("Document", word_for(d.get("type"), "instrument") or "No document")
+    pdf.pair("Signed by", word_for(d.get("signed_by"), "signer"))
+    pdf.pair("Court", word_for(d.get("court"), "court"))
+    pdf.pair("Named on its face", "; ".join(word_for(f, "field") for f in d.get("scope") or []))
+    if doc.get("date_from") or doc.get("date_to"):
+        dates = (
+            f"{day(doc.get('date_from')) or 'any date'} to {day(doc.get('date_to')) or 'any date'}"
         )
-        pdf.para(_value_text(doc["records"].get(f)))
+    else:
+        dates = "All dates the document allows"
+    pdf.pair("Dates covered", dates)
+    pdf.pair("Handed to", doc["handed_to"])
+    pdf.pair("Handed over", when(doc["handed_at"]))
+    pdf.pair("Released by", doc["released_by"])
+    pdf.heading("Records released (exactly these)")
+    # The same words as the package page (rendering.package_sections).
+    for label, lines in rendering.package_sections(doc):
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 5, _safe(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.para("\n".join(f"- {line}" for line in lines))
     if doc.get("citations"):
         pdf.heading("Policy basis")
         for c in doc["citations"]:
-            pdf.para(f"{c.get('clause')}: {c.get('text')}")
+            pdf.para(f"{word_for(c.get('clause'), 'clause')}: {c.get('text')}")
     return bytes(pdf.output())
 
 
 def incident_pdf(report: dict) -> bytes:
     req, case = report["request"], report["case"]
-    pdf = _Doc("Incident report (Sonoma County Library policy III.C.2.h)")
+    pdf = _Doc("Incident report")
+    # The clause that asks for the report, in the library's own policy (Sonoma: III.C.2.h).
+    clauses = (case.decision or {}).get("obligation_clauses", {}).get("incident_report")
+    if clauses:
+        pdf.pair("Policy", f"{door.library_name()} policy {', '.join(clauses)}")
     pdf.pair("Case", str(case.ref))
-    pdf.pair("Opened", case.opened_at.strftime("%Y-%m-%d %H:%M"))
+    pdf.pair("Opened", when(case.opened_at))
     pdf.pair("Taken by", report["taken_by"])
     pdf.pair("Requester", report["requester_kind"])
     pdf.pair("Officer", req.officer_name)
@@ -116,25 +109,28 @@ def incident_pdf(report: dict) -> bytes:
     pdf.pair("Agency", req.officer_agency)
     pdf.pair("Stated purpose", req.stated_purpose)
     pdf.pair("Response to be sent to", req.response_address)
-    pdf.pair("Channel", report["channel"])
+    pdf.pair("How", report["channel"])
     pdf.pair("Shown", ", ".join(report["evidence"]))
-    pdf.pair("Document", report["instrument"])
-    pdf.pair("Signed by", report["signed_by"])
-    pdf.pair("Court", report["court"])
+    pdf.pair("Document", word_for(req.instrument_type, "instrument") or "No document")
+    if req.instrument_type:
+        pdf.pair("Signed by", word_for(req.instrument_signed_by, "signer"))
+        pdf.pair("Court", word_for(req.instrument_court, "court"))
     pdf.pair("Named on its face", "; ".join(report["scope"]))
     pdf.pair("Information asked for", "; ".join(report["requested"]))
     pdf.pair("Decision at the desk", report["outcome"])
     pdf.para(report["explanation"], "I")
-    pdf.heading("Steps under III.C.2 a-i")
+    pdf.heading("The officer procedure, step by step")
     for s in report["steps"]:
         pdf.para(f"[{'x' if s.done else ' '}] {s.clause}: {s.label}")
         if s.note:
             pdf.para(f"    Note: {s.note}", "I")
+    if not report["steps"]:
+        pdf.para("No officer procedure applies.")
     pdf.heading("Desk notes")
     pdf.para(case.desk_notes or "-")
     pdf.heading("Timeline")
     for e in report["events"]:
-        pdf.para(f"{e.at:%d %b %Y %H:%M} {e.actor.get_username()} - {e.label}: {e.note}")
+        pdf.para(f"{when(e.at)} {e.actor.get_username()} - {e.label}: {e.note}")
     return bytes(pdf.output())
 
 
@@ -147,10 +143,10 @@ def invoice_pdf(inv: dict) -> bytes:
     pdf.heading("Staff time")
     for line in inv["lines"]:
         pdf.para(
-            f"{line['at']:%Y-%m-%d}  {line['description']}: {line['minutes']} min at "
-            f"${line['rate_cents'] / 100:.2f}/h = ${line['amount_cents'] / 100:.2f}"
+            f"{day(line['at'])}  {line['description']}: {line['minutes']} minutes at "
+            f"{dollars(line['rate_cents'])} an hour = {dollars(line['amount_cents'])}"
         )
-    pdf.heading(f"Total: {inv['total_minutes']} minutes, ${inv['total_cents'] / 100:.2f}")
+    pdf.heading(f"Total: {inv['total_minutes']} minutes, {dollars(inv['total_cents'])}")
     pdf.para(
         "Westchester Public Library policy, clause 5: any costs incurred in such cases shall be borne by "
         "the individual or agency making the request.",

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from custodian.disclosure import vocab
+from custodian.words import day, when
 
 TITLE_FIELDS = {"loans.titles", "overdue.titles", "lost.titles"}
 
@@ -215,12 +216,11 @@ def _word(v) -> str:
         return "yes" if v else "no"
     if isinstance(v, str):
         try:
-            d = dt.datetime.fromisoformat(v)
+            dt.datetime.fromisoformat(v)
         except ValueError:
             return v
-        if len(v) == 10:
-            return f"{d:%-d %B %Y}"
-        return f"{timezone.localtime(d) if timezone.is_aware(d) else d:%-d %B %Y %H:%M}"
+        # The library's words and time zone, as on every screen (custodian.words).
+        return day(v) if len(v) == 10 else when(v)
     return str(v)
 
 

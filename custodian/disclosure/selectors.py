@@ -11,13 +11,14 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from custodian.disclosure import vocab
 from custodian.disclosure.models import Case, CounselReview, DisclosureRequest
 from custodian.disclosure.services import CUSTODIAN_ROLES, role_of
 
 
 def cases_for(user, *, status: str | None = None) -> QuerySet[Case]:
     role = role_of(user)
-    qs = Case.objects.select_related("request").order_by("-opened_at")
+    qs = Case.objects.select_related("request", "counsel_review").order_by("-opened_at")
     if role in CUSTODIAN_ROLES:
         pass
     elif role == "branch_manager":
@@ -33,15 +34,110 @@ def cases_for(user, *, status: str | None = None) -> QuerySet[Case]:
     return qs
 
 
-def my_queue(user) -> QuerySet[Case]:
-    """Open cases waiting on this user's role."""
+# Who a case waits on, in the roles' own words.
+WAITS_ON = {"director": "The Library Director", "branch_manager": "The branch manager"}
+_COUNSEL_PENDING = Q(counsel_review__isnull=False, counsel_review__recorded_at__isnull=True)
+
+
+def _role_waited_on(user) -> str:
     role = role_of(user)
-    qs = cases_for(user, status="open")
-    if role == "branch_manager":
-        return qs.filter(assigned_role="branch_manager")
     if role in CUSTODIAN_ROLES:
-        return qs.filter(assigned_role="director")
-    return qs
+        return "director"
+    return "branch_manager" if role == "branch_manager" else ""
+
+
+def my_queue(user) -> QuerySet[Case]:
+    """Open cases waiting on this user's role (the Director's include its designees'); the desk
+    is waited on by none: its part is done at the counter."""
+    waited_on = _role_waited_on(user)
+    qs = cases_for(user, status="open").select_related("counsel_review")
+    if not waited_on:
+        return qs.none()
+    if waited_on == "director":
+        # Counsel's review of an emergency release is recorded by the Director.
+        return qs.filter(Q(assigned_role="director") | _COUNSEL_PENDING)
+    return qs.filter(assigned_role=waited_on).exclude(_COUNSEL_PENDING)
+
+
+def waits_on(case: Case) -> str:
+    """The role an open case waits on ("" once it is closed)."""
+    if case.closed_at is not None:
+        return ""
+    if counsel_pending(case):
+        return "director"
+    return case.assigned_role
+
+
+def counsel_pending(case: Case) -> CounselReview | None:
+    try:
+        cr = case.counsel_review
+    except CounselReview.DoesNotExist:
+        return None
+    return cr if cr.recorded_at is None else None
+
+
+def age_in_words(opened_at, today: dt.date) -> str:
+    days = (today - timezone.localdate(opened_at)).days
+    if days <= 0:
+        return "Today"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+# What a request asks for, in the groups people use (the intake's groups).
+def asks_for(fields) -> list[str]:
+    """The groups of records a request asks for, in words, in a fixed order."""
+    return [
+        label for _, label, members in vocab.FIELD_GROUPS if any(f in members for f in fields or ())
+    ]
+
+
+def case_row(case: Case, *, today: dt.date) -> dict:
+    """One line of a case list: enough to tell cases apart, with nothing a sealed case hides."""
+    req = case.request
+    who = vocab.REQUESTER_KINDS.get(req.requester_kind, req.requester_kind)
+    named = ", ".join(n for n in (req.requester_name, req.requester_organisation) if n)
+    if not named and req.is_officer:
+        named = ", ".join(n for n in (req.officer_name, req.officer_agency) if n)
+    role = waits_on(case)
+    pending = counsel_pending(case) if role else None
+    due = pending.due_by if pending else (case.due_on if role else None)
+    due_day = timezone.localdate(due) if isinstance(due, dt.datetime) else due
+    return {
+        "case": case,
+        "requester": who,
+        # A sealed case shows who asked only on its own page.
+        "name": "" if case.sealed else named,
+        "document": vocab.INSTRUMENT_TYPES.get(req.instrument_type, "")
+        if req.instrument_type
+        else "No legal document",
+        "asks_for": asks_for(req.requested),
+        "age": age_in_words(case.opened_at, today),
+        "waits_on": WAITS_ON.get(role, "Nobody: closed"),
+        "due": due,
+        "overdue": bool(due_day and due_day < today),
+    }
+
+
+def case_rows(cases, *, now=None) -> list[dict]:
+    today = timezone.localdate(now or timezone.now())
+    return [case_row(c, today=today) for c in cases]
+
+
+def next_step(case, *, counsel, written, written_required) -> tuple[str, str]:
+    """What the case waits for now: the section to open, and the step in words."""
+    if counsel is not None and counsel.recorded_at is None:
+        return "counsel", "Counsel's review of the emergency release"
+    if case.closed_at is not None:
+        return "", "Nothing: the case is closed"
+    if case.status == "released":
+        return "close", "Closing the case"
+    if case.status == "approved":
+        if written_required and not any(w.disclose for w in written):
+            return "decision", "The Director's written decision"
+        return "release", "Producing the disclosure package"
+    if case.status == "declined":
+        return "decision", "A written decision, or closing the case"
+    return "review", "The legal review"
 
 
 def reminders(user, *, now=None) -> list[dict]:
@@ -109,6 +205,8 @@ def transparency(year: int) -> dict:
         "by_document_type": counts("instrument_type"),
         "by_outcome": counts("outcome"),
         "releases": shown.filter(case__releases__isnull=False).distinct().count(),
+        # Decisions that gave more than the policy engine's answer (the Director's override).
+        "overrides": shown.filter(case__written_decisions__override=True).distinct().count(),
         "note": (
             "Requests under a secrecy order (a USA PATRIOT Act / FISA order or any nondisclosure order) "
             "are left out of this report while they remain sealed; it may therefore omit some requests."

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from custodian.disclosure import views
+from custodian.disclosure import intake_views, views
 
 app_name = "disclosure"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("intake/", views.intake, name="intake"),
+    path("intake/", intake_views.intake, name="intake"),
+    path("intake/how/", intake_views.intake_how, name="intake_how"),
+    path("intake/shows/", intake_views.intake_shows, name="intake_shows"),
+    path("intake/wants/", intake_views.intake_wants, name="intake_wants"),
+    path("intake/cancel/", intake_views.intake_cancel, name="intake_cancel"),
     path("request/<uuid:ref>/", views.request_detail, name="request"),
     path("request/<uuid:ref>/proof/", views.request_add_proof, name="request_add_proof"),
     path("checklist/", views.checklist, name="checklist"),

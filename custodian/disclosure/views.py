@@ -15,12 +15,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from custodian import errors
 from custodian.disclosure import forms, gateways, pdf, rendering, selectors, services, vocab
-from custodian.disclosure.checklists import checklists
+from custodian.disclosure.checklists import checklists, decision_page
 from custodian.disclosure.services import DisclosureError, Forbidden, NotFound
 from custodian.policy.explain import ask_for_proof
 
@@ -70,39 +69,7 @@ def _flash_error(request, exc: DisclosureError):
 # ---------------------------------------------------------------- intake and decision
 
 
-@require_http_methods(["GET", "POST"])
-@sensitive_post_parameters("card_number")
-@roles(*services.INTAKE_ROLES)
-def intake(request):
-    form = forms.IntakeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            screen = services.intake(
-                user=request.user, data=form.to_intake(), scan=form.cleaned_data.get("scan")
-            )
-        except Forbidden:
-            raise
-        except DisclosureError as exc:
-            if exc.field and exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                form.add_error(None, exc.message)
-        else:
-            if screen.sealed:
-                # Shown once, to the person who received the order; never listed again
-                # for anyone but the director and designees.
-                return render(
-                    request,
-                    "disclosure/decision.html",
-                    _decision_context(request, screen, once=True),
-                )
-            return redirect("disclosure:request", ref=screen.request.ref)
-    return render(
-        request,
-        "disclosure/intake.html",
-        {"form": form, "profile": gateways.profile_name()},
-        status=400 if form.errors else 200,
-    )
+# The intake itself is in intake_views.py (four short steps).
 
 
 def _decision_context(request, screen, once=False):
@@ -112,6 +79,8 @@ def _decision_context(request, screen, once=False):
         "screen": screen,
         "must_do": must_do,
         "officer_steps": officer_steps,
+        # The page as shown: words to say, duties, each clause once (checklists.py).
+        "page": decision_page(screen),
         "req": screen.request,
         "decision": d,
         "once": once,
@@ -194,12 +163,10 @@ def case_list(request):
         request,
         "disclosure/case_list.html",
         {
-            "cases": cases,
+            "cases": selectors.case_rows(cases),
             "status": status or "",
-            "queue": list(selectors.my_queue(request.user)[:100]),
+            "queue": selectors.case_rows(selectors.my_queue(request.user)[:100]),
             "reminders": selectors.reminders(request.user),
-            "kinds": vocab.REQUESTER_KINDS,
-            "instruments": vocab.INSTRUMENT_TYPES,
         },
     )
 
@@ -220,7 +187,20 @@ def _case_context(request, case):
         counsel = None
     screen = services.desk_screen(user=user, req=req)
     must_do, officer_steps = checklists(screen)
+    written = list(case.written_decisions.select_related("by"))
+    written_required = services.written_decision_required(case)
+    step, step_words = selectors.next_step(
+        case, counsel=counsel, written=written, written_required=written_required
+    )
+    waits_on = selectors.waits_on(case)
     return {
+        "step": step,
+        "step_words": step_words,
+        "waits_on": selectors.WAITS_ON.get(waits_on, "Nobody"),
+        "due": counsel.due_by
+        if counsel is not None and counsel.recorded_at is None
+        else (case.due_on if waits_on else None),
+        "engine_fields": services.engine_fields(case),
         "case": case,
         "req": req,
         "screen": screen,
@@ -230,7 +210,7 @@ def _case_context(request, case):
         "outcome_label": vocab.OUTCOMES.get(case.decision["outcome"], case.decision["outcome"]),
         "events": list(case.events.select_related("actor")),
         "reviews": list(case.reviews.select_related("by")),
-        "written": list(case.written_decisions.select_related("by")),
+        "written": written,
         "releases": [
             {
                 "rel": r,
@@ -252,9 +232,14 @@ def _case_context(request, case):
         "can_cost": (custodian or manager_case) and case.cost_recovery,
         "can_unseal": role == "director" and case.sealed,
         "can_close": (custodian or manager_case) and case.closed_at is None,
-        "written_required": services.written_decision_required(case),
+        "written_required": written_required,
+        "can_override": role == "director" and not closed,
         "review_form": forms.ReviewForm(),
-        "decision_form": forms.WrittenDecisionForm(),
+        "decision_form": forms.WrittenDecisionForm(
+            asked=services.fields_within_face(case),
+            engine=services.engine_fields(case),
+            director=role == "director",
+        ),
         "release_form": forms.ReleaseForm(
             allowed=allowed,
             initial={"date_from": req.instrument_date_from, "date_to": req.instrument_date_to},
@@ -337,11 +322,31 @@ def case_review(request, case):
 
 @_case_post("written_decision")
 def case_decision(request, case):
-    d = _form_or_error(forms.WrittenDecisionForm(request.POST))
-    services.write_decision(
-        user=request.user, case=case, disclose=d["disclose"], text=d["text"], basis=d["basis"]
+    form = forms.WrittenDecisionForm(
+        request.POST,
+        asked=services.fields_within_face(case),
+        engine=services.engine_fields(case),
+        director=services.role_of(request.user) == "director",
     )
-    messages.success(request, "Written decision recorded.")
+    d = _form_or_error(form)
+    wd = services.write_decision(
+        user=request.user,
+        case=case,
+        disclose=d["disclose"],
+        text=d["text"],
+        basis=d["basis"],
+        fields=d.get("fields") or [],
+        override=d.get("override") or False,
+        override_reason=d.get("override_reason") or "",
+        counsel_name=d.get("override_counsel") or "",
+        counsel_reviewed_on=d.get("counsel_reviewed_on"),
+    )
+    messages.success(
+        request,
+        "Written decision recorded, with the Director's override."
+        if wd.override
+        else "Written decision recorded.",
+    )
 
 
 @_case_post("release")

@@ -11,7 +11,14 @@ See docs/door.md.
 """
 
 from custodian.door.errors import ActionFailed, DoorError, ItemNotFound, PatronNotFound, Refused
-from custodian.door.lines import ChargeLine, HoldLine, LoanLine, PaymentLine
+from custodian.door.lines import (
+    ChargeLine,
+    HoldLine,
+    LoanLine,
+    PaymentLine,
+    ReadingHistory,
+    Standing,
+)
 from custodian.door.packages import PACKAGE_KEEPERS, read_package
 from custodian.door.patron_view import PatronHandle, PatronView
 from custodian.door.readers import Reader
@@ -23,7 +30,7 @@ from custodian.door.receipts import (
     RenewalReceipt,
 )
 from custodian.door.ruling import FIELDS
-from custodian.door.selectors import find_patron, library_name, read_patron
+from custodian.door.selectors import find_patron, library_name, needed_fields, read_patron
 from custodian.door.services import (
     ACTION_FIELDS,
     cancel_hold,
@@ -54,13 +61,16 @@ __all__ = [
     "PaymentLine",
     "PaymentReceipt",
     "Reader",
+    "ReadingHistory",
     "Refused",
     "RenewalReceipt",
+    "Standing",
     "cancel_hold",
     "check_in",
     "check_out",
     "find_patron",
     "library_name",
+    "needed_fields",
     "pay",
     "place_hold",
     "read_package",

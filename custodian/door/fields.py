@@ -12,12 +12,15 @@ from typing import Any
 
 from django.db.models import Sum
 
+from custodian.circulation.selectors import effective_status
 from custodian.door.lines import (
     ChargeLine,
     HoldLine,
     PastLoanLine,
     PaymentLine,
+    ReadingHistory,
     ServiceLine,
+    Standing,
 )
 from custodian.records.models import (
     CameraFootage,
@@ -115,9 +118,21 @@ def _hold_lines(r: PatronRecords) -> tuple[HoldLine, ...]:
     )
 
 
-def _history(r: PatronRecords) -> tuple[PastLoanLine, ...]:
+def _history(r: PatronRecords) -> ReadingHistory:
     past = PastLoan.objects.filter(patron=r.patron).select_related("item").order_by("-returned_at")
-    return tuple(PastLoanLine(title=p.item.title, returned_on=p.returned_at.date()) for p in past)
+    return ReadingHistory(
+        (PastLoanLine(title=p.item.title, returned_on=p.returned_at.date()) for p in past),
+        kept=r.patron.keeps_reading_history,
+    )
+
+
+def standing(*, patron: Patron, today: date) -> Standing:
+    """Released with `registration.status`: whether the card may be used, and since when."""
+    return Standing(
+        status=effective_status(status=patron.status, expires_on=patron.expires_on, today=today),
+        since=patron.status_since,
+        expires_on=patron.expires_on,
+    )
 
 
 def _programs(r: PatronRecords) -> tuple[ServiceLine, ...]:

@@ -52,3 +52,35 @@ class ServiceLine:
     when: datetime
     what: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Whether the card may be used, released with `registration.status`: the status the
+    desk acts on (an active card past its expiry day is "expired"), the day a card was
+    reported lost or stolen or the account blocked (None when not recorded), and the day
+    the card expires."""
+
+    status: str
+    since: date | None
+    expires_on: date
+
+    @property
+    def usable(self) -> bool:
+        return self.status == "active"
+
+
+class ReadingHistory(tuple):
+    """`history.titles`: past loans, newest first, and whether the patron asked the library
+    to keep them at all (`kept`). Empty and not kept means none is kept, not none returned."""
+
+    kept: bool
+
+    def __new__(cls, lines=(), *, kept: bool) -> "ReadingHistory":
+        history = super().__new__(cls, lines)
+        history.kept = kept
+        return history
+
+    def __getnewargs_ex__(self):
+        # So copies and pickles keep `kept` (a tuple subclass is rebuilt through __new__).
+        return (tuple(self),), {"kept": self.kept}

@@ -9,7 +9,14 @@ from typing import Any
 from uuid import UUID
 
 from custodian.door.fields import STATUS_LABELS
-from custodian.door.lines import ChargeLine, HoldLine, LoanLine, PaymentLine
+from custodian.door.lines import (
+    ChargeLine,
+    HoldLine,
+    LoanLine,
+    PaymentLine,
+    ReadingHistory,
+    Standing,
+)
 from custodian.door.ruling import Citation, Ruling
 
 
@@ -33,9 +40,19 @@ class PatronView:
     explanation: str
     values: Mapping[str, Any]
     today: date
+    # Released with `registration.status` only: may the card be used, and since when.
+    standing: Standing | None = None
 
     @classmethod
-    def build(cls, *, patron_ref: UUID, ruling: Ruling, values: dict, today: date) -> "PatronView":
+    def build(
+        cls,
+        *,
+        patron_ref: UUID,
+        ruling: Ruling,
+        values: dict,
+        today: date,
+        standing: Standing | None = None,
+    ) -> "PatronView":
         return cls(
             patron_ref=patron_ref,
             outcome=ruling.outcome,
@@ -46,6 +63,7 @@ class PatronView:
             explanation=ruling.explanation,
             values=MappingProxyType(dict(values)),
             today=today,
+            standing=standing if "registration.status" in ruling.released else None,
         )
 
     def __contains__(self, field: str) -> bool:
@@ -120,6 +138,11 @@ class PatronView:
     @property
     def charges(self) -> tuple[ChargeLine, ...] | None:
         return self.get("charges.details")
+
+    @property
+    def history(self) -> ReadingHistory | None:
+        """Past loans (`.kept`: whether the patron keeps a history); None when not released."""
+        return self.get("history.titles")
 
     @property
     def payments(self) -> tuple[PaymentLine, ...] | None:

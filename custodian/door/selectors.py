@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from custodian.door import auditing
 from custodian.door.errors import PatronNotFound, Refused
-from custodian.door.fields import render
+from custodian.door.fields import render, standing
 from custodian.door.patron_view import PatronHandle, PatronView
 from custodian.door.readers import Reader
-from custodian.door.ruling import age_on, ask, refusal, requested_fields
+from custodian.door.ruling import age_on, ask, refusal, requested_fields, staff_need_to_know
 from custodian.policy import get_engine
 from custodian.records.models import Patron
 
@@ -81,7 +81,24 @@ def read_patron(*, reader: Reader, patron_ref, purpose: str | None, fields) -> P
             )
         values = render(patron=patron, released=ruling.released, today=today)
         auditing.record(reader=reader, purpose=purpose, patron_ref=ref, ruling=ruling)
-    return PatronView.build(patron_ref=ref, ruling=ruling, values=values, today=today)
+    return PatronView.build(
+        patron_ref=ref,
+        ruling=ruling,
+        values=values,
+        today=today,
+        standing=standing(patron=patron, today=today),
+    )
+
+
+def needed_fields(*, reader: Reader, fields) -> tuple[str, ...]:
+    """Of `fields`, those the reader's role has a need to know (the profile's staff roles),
+    so a screen asks only for what it could ever show that role. Reads no patron data; the
+    policy is still asked, and the read audited, by `read_patron`."""
+    fields = requested_fields(fields)
+    if reader.kind != "staff":
+        return fields
+    need = staff_need_to_know(reader.role)
+    return tuple(f for f in fields if f in need)
 
 
 def library_name() -> str:

@@ -127,7 +127,9 @@ _encode = _encoder()
 
 def _decide_lines(engine, stream) -> None:
     """One decision per input line, in order. Repeated lines are answered from a cache."""
-    write = sys.stdout.write
+    # Decisions are written 256 lines at a time (one write instead of 256); the lines
+    # decided before a bad one are always written before the error.
+    pending: list[str] = []
     answered: dict[bytes, str] = {}
     number = 0
     try:
@@ -139,19 +141,28 @@ def _decide_lines(engine, stream) -> None:
             if out is None:
                 request = limits.load_json(line, _BadInput, f"line {number}")
                 # The lines are the cache here; the engine's own would only add its key.
-                out = _encode(engine.decide(request, cached=False)) + "\n"
+                # A situation the engine remembers comes back already encoded.
+                out = engine.decide_json(request, _encode) + "\n"
                 if len(answered) < 65536:
                     answered[line] = out
-            write(out)
+            pending.append(out)
+            if len(pending) >= 256:
+                sys.stdout.write("".join(pending))
+                pending.clear()
     except _BadInput as e:
-        sys.stdout.flush()
+        _write_all(pending)
         _fail(str(e))
     except RequestError as e:
-        sys.stdout.flush()
+        _write_all(pending)
         _fail(f"line {number}: invalid request: {e}")
     except OSError as e:
-        sys.stdout.flush()
+        _write_all(pending)
         _fail(f"line {number + 1}: cannot read: {e.strerror or e}")
+    _write_all(pending)
+
+
+def _write_all(pending: list[str]) -> None:
+    sys.stdout.write("".join(pending))
     sys.stdout.flush()
 
 
@@ -295,7 +306,8 @@ def new(
         "policy's title, version and effective date.\n"
         f"  2. In {target}/clauses.toml, put your policy's clauses, word for word.\n"
         f"  3. In {target}/release.cedar and procedure.cedar, make each rule say what your "
-        "policy says, citing its clause with @id(...).\n"
+        "policy says, citing its clause with @id(...); in scripts.toml, put the words your "
+        "staff say for each outcome and duty.\n"
         f"  4. In {target}/fixtures/, keep for each rule one request it allows and one it "
         "refuses (a close case).\n"
         f"  5. Run: custodian policy check {target}\n"

@@ -69,7 +69,7 @@ def _authorize(requests: list[dict], policies, entities) -> list[tuple[bool, lis
     return [(r.allowed, list(r.diagnostics.reasons)) for r in results]  # pragma: no cover
 
 
-def _rules_of(compiled, answers):
+def _rules_of(compiled, answers, rank: dict):
     """Cedar's answers with each determining policy id read as the profile rules it stands
     for (compiled.rules): the satisfied procedure rules, and (allowed, rules) per class of
     field asked about, or None. A pure function of the answers for these compiled rules,
@@ -81,7 +81,9 @@ def _rules_of(compiled, answers):
         return hit
     procedure, release = answers
     rules = compiled.rules
-    satisfied = tuple(rule for pid in procedure for rule in rules[pid])
+    # With the rules that hold for every request of the kind, and what they say together.
+    satisfied = compiled.static + tuple(rule for pid in procedure for rule in rules[pid])
+    satisfied = (satisfied, *_procedure_summary(rank, satisfied))
     if release is None:
         out = satisfied, None
     else:
@@ -92,6 +94,21 @@ def _rules_of(compiled, answers):
     if len(seen) < 4096:  # answer patterns are few; the bound only guards memory
         seen[answers] = out
     return out
+
+
+def _procedure_summary(rank: dict, satisfied) -> tuple:
+    """(obligations in the contract's order, {obligation: its clauses in the profile's
+    order}, the highest referral) of the procedure rules that hold."""
+    sources: dict[str, set[str]] = {}  # obligation -> clauses of the rules adding it
+    refer_to = None
+    for rule in satisfied:
+        for obligation in rule.obligations:
+            sources.setdefault(obligation, set()).add(rule.clause)
+        if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
+            refer_to = rule.refer_to
+    obligations = tuple(sorted(sources, key=OBLIGATION_ORDER.__getitem__))
+    clauses = {ob: tuple(sorted(sources[ob], key=rank.__getitem__)) for ob in obligations}
+    return obligations, clauses, refer_to
 
 
 def _base_entities() -> cedarpy.Entities:
@@ -255,6 +272,9 @@ class Engine:
         # Cedar's answers, keyed on Cedar's input (memo.py); None: CUSTODIAN_DECISION_MEMO_SIZE
         # or the default, 0: off. Only the compiled rules (prune=True) use it.
         self.memo = Memo(memo_size_from_env() if memo_size is None else memo_size)
+        # Whole decisions, keyed on the same facts plus the few parts of the request the
+        # decision's other parts read (`_decision_key`); the same size, emptied with it.
+        self.decisions = Memo(self.memo.size)
         self.profiles: dict[str, Profile] = {}
         self._base = _base_entities()
         self._cache: OrderedDict[str, dict] = OrderedDict()
@@ -271,6 +291,7 @@ class Engine:
         with self._lock:
             self._cache.clear()
         self.memo.clear()  # entries for the old rules could never match again; free them
+        self.decisions.clear()
         return profile
 
     def reload_profile(self, name: str) -> Profile:
@@ -303,14 +324,46 @@ class Engine:
                 if hit is not None:
                     return _copy(hit)
         check_request(request)
-        decision = self._decide(self.profile(request["profile"]), request)
+        decision, remembered = self._decide_entry(self.profile(request["profile"]), request)
         if key is not None:
             with self._lock:
                 self._cache[key] = decision
                 if len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
             return _copy(decision)
-        return decision
+        return _copy(decision) if remembered is not None else decision
+
+    def decide_json(self, request: dict, encode) -> str:
+        """`encode(self.decide(request, cached=False))`, the text kept beside a remembered
+        decision (for this `encode`), so a situation seen before is neither assembled nor
+        encoded again (`custodian decide --jsonl`). `encode` must be a pure function."""
+        check_request(request)
+        decision, remembered = self._decide_entry(self.profile(request["profile"]), request)
+        if remembered is None:
+            return encode(decision)
+        text = remembered[1]
+        if text is None or text[0] is not encode:
+            text = remembered[1] = (encode, encode(decision))
+        return text[1]
+
+    def _decide_entry(self, profile: Profile, request: dict):
+        """(the decision, its memo entry [decision, (encoder, text) or None] or None).
+
+        A remembered decision is shared: callers get copies (`_copy`), never the entry.
+        """
+        if not (self.prune and self.decisions.size):
+            return self._decide(profile, request), None
+        compiled = profile.compiled[request["requester"]["kind"]]
+        requested = request["requested"]
+        asked = compiled.facts.entities(
+            request_attributes(profile, request), requested, _PRINCIPAL_UID
+        )
+        key = _decision_key(compiled.facts, asked[0], request)
+        entry = self.decisions.get(key)
+        if entry is None:
+            entry = [self._decide(profile, request, asked), None]
+            self.decisions.put(key, entry)
+        return entry[0], entry
 
     def _ask_whole(self, profile: Profile, request: dict):
         """(allowed, rules cited) per field, and the satisfied procedure rules: as written."""
@@ -320,14 +373,17 @@ class Engine:
         rules = profile.rules
         return [(ok, [rules[p] for p in why]) for ok, why in answers], [rules[p] for p in procedure]
 
-    def _ask_compiled(self, profile: Profile, request: dict):
-        """As `_ask_whole`, on the rules compiled for the requester's kind (compile.py)."""
+    def _ask_compiled(self, profile: Profile, request: dict, asked=None):
+        """As `_ask_whole`, on the rules compiled for the requester's kind (compile.py).
+
+        `asked`: the request's `Facts.entities`, when the caller has made them already."""
         compiled = profile.compiled[request["requester"]["kind"]]
         requested = request["requested"]
         facts = compiled.facts
-        text, keys, representatives = facts.entities(
-            request_attributes(profile, request), requested, _PRINCIPAL_UID
-        )
+        if asked is None:
+            asked = facts.entities(request_attributes(profile, request), requested, _PRINCIPAL_UID)
+        text, keys, representatives = asked
+        rank = profile.clause_rank  # the profile's own: `_rules_of` keeps its results per kind
         memo = self.memo
         if memo.size:
             # Exactly Cedar's input: the policy sets (by their compiled owner), the
@@ -335,40 +391,29 @@ class Engine:
             key = (facts, text, tuple(representatives))
             answers = memo.get(key)
             if answers is None:
-                answers = _rules_of(compiled, ask_cedar(compiled, text, representatives))
+                answers = _rules_of(compiled, ask_cedar(compiled, text, representatives), rank)
                 memo.put(key, answers)
         else:
-            answers = _rules_of(compiled, ask_cedar(compiled, text, representatives))
-        procedure, release = answers
-        satisfied = [*compiled.static, *procedure]
+            answers = _rules_of(compiled, ask_cedar(compiled, text, representatives), rank)
+        satisfied, release = answers
         if release is None:
             return [(False, ())] * len(requested), satisfied
         by_key = dict(zip(dict.fromkeys(keys), release, strict=True))
         return [by_key[key] for key in keys], satisfied
 
-    def _decide(self, profile: Profile, request: dict) -> dict:
+    def _decide(self, profile: Profile, request: dict, asked=None) -> dict:
         requested = request["requested"]
         if self.prune:
-            answers, satisfied = self._ask_compiled(profile, request)
+            answers, summary = self._ask_compiled(profile, request, asked)
+            satisfied, obligations, clauses, refer_to = summary  # made once (_rules_of)
         else:
             answers, satisfied = self._ask_whole(profile, request)
+            obligations, clauses, refer_to = _procedure_summary(profile.clause_rank, satisfied)
         release, withhold, cited = [], [], []
         for name, (allowed, cites) in zip(requested, answers, strict=True):
             (release if allowed else withhold).append(name)
             cited.extend(cites)
-        sources: dict[str, set[str]] = {}  # obligation -> clauses of the rules adding it
-        refer_to = None
-        for rule in satisfied:
-            for obligation in rule.obligations:
-                if obligation in sources:
-                    sources[obligation].add(rule.clause)
-                else:
-                    sources[obligation] = {rule.clause}
-            if REFERRAL_RANK[rule.refer_to] > REFERRAL_RANK[refer_to]:
-                refer_to = rule.refer_to
-            cited.append(rule)
-        obligations = sorted(sources, key=OBLIGATION_ORDER.__getitem__)
-        rank = profile.clause_rank.__getitem__
+        cited.extend(satisfied)
         relied = _proofs_relied_on(profile, request, answers) if release else []
         needs_proof: list[str] = []
         would_release: list[str] = []
@@ -389,7 +434,7 @@ class Engine:
             "release": release,
             "withhold": withhold,
             "refer_to": refer_to,
-            "obligations": obligations,
+            "obligations": list(obligations),
             # A refusal always names its basis: with no rule to cite, the contract's own.
             "citations": _citations(
                 profile, cited, () if cited or outcome != "deny" else (DEFAULT_WITHHOLD,)
@@ -398,7 +443,7 @@ class Engine:
             # Beyond the contract: the profile's proofs of identity the release relied on.
             "proof": relied,
             # Beyond the contract: which cited clauses each obligation comes from.
-            "obligation_clauses": {ob: sorted(sources[ob], key=rank) for ob in obligations},
+            "obligation_clauses": {ob: list(found) for ob, found in clauses.items()},
             "explanation": explanation(
                 request=request,
                 outcome=outcome,
@@ -447,6 +492,32 @@ class Engine:
         return [e for e in EVIDENCE if e in missing], [name for name, _ in gained], rules
 
 
+def _decision_key(facts, text: str, request: dict) -> tuple:
+    """What a whole decision is a pure function of, for these compiled rules.
+
+    Cedar's input (facts, entity text) fixes Cedar's answers, and with the fields asked
+    (their order is the decision's) the release, citations, obligations and referral.
+    The rest of a decision reads only: the channel and the evidence (the proofs relied
+    on, the `needs_proof` search: its hypothetical requests differ from this one only in
+    evidence), whether the requester is financially responsible (who must prove
+    identity), and, for a guardian, the patron's age (the explanation says it). The kind
+    is the compiled rules' own. Facts only, as the memo's key: nothing personal.
+    """
+    requester = request["requester"]
+    age = None
+    if requester["kind"] == "guardian":
+        age = (request.get("patron") or {}).get("age")
+    return (
+        facts,
+        text,
+        tuple(request["requested"]),
+        request["channel"],
+        frozenset(request.get("evidence", ())),
+        requester.get("financially_responsible", False),
+        age,
+    )
+
+
 # Requesters who say who they are (the patron, a guardian, someone authorised in
 # writing, the person financially responsible): what they proved decides what they hear.
 _CLAIMS_IDENTITY = frozenset({"patron", "guardian", "authorized_agent"})
@@ -491,8 +562,9 @@ def _citations(profile: Profile, rules: list, extra: tuple = ()) -> list[dict]:
 def _copy(decision: dict) -> dict:
     # Callers may change what they get back; the cached decision must not change with it.
     copy = dict(decision)
-    for key in ("release", "withhold", "obligations", "citations", "needs_proof", "proof"):
+    for key in ("release", "withhold", "obligations", "needs_proof", "proof"):
         copy[key] = list(decision[key])
+    copy["citations"] = [dict(c) for c in decision["citations"]]
     copy["obligation_clauses"] = {ob: list(c) for ob, c in decision["obligation_clauses"].items()}
     return copy
 

@@ -38,6 +38,11 @@ def ask_for_proof(needs_proof) -> str:
     return f"Before I can tell you that, I need {proof_words(list(needs_proof))}."
 
 
+# (kind, a guardian's patron's age, channel, outcome, fields...) -> the sentence: all it
+# reads, and facts only. The labels are constants, so the sentence is made once a situation.
+_SAID: dict = {}
+
+
 def explanation(
     *,
     request: dict,
@@ -48,6 +53,29 @@ def explanation(
     needs_proof: list[str] = (),
     would_release: list[str] = (),
 ) -> str:
+    kind = request["requester"]["kind"]
+    age = (request.get("patron") or {}).get("age") if kind == "guardian" else None
+    key = (
+        kind,
+        age,
+        request["channel"],
+        outcome,
+        tuple(release),
+        tuple(withhold),
+        refer_to,
+        tuple(needs_proof),
+        tuple(would_release),
+    )
+    found = _SAID.get(key)
+    if found is None:
+        found = _explain(request, outcome, release, withhold, refer_to, needs_proof, would_release)
+        if len(_SAID) >= 8192:  # the bound only guards memory
+            _SAID.clear()
+        _SAID[key] = found
+    return found
+
+
+def _explain(request, outcome, release, withhold, refer_to, needs_proof, would_release) -> str:
     if needs_proof and outcome == "deny":
         who = _who(request)
         sentence = (

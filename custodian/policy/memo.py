@@ -21,6 +21,14 @@ evidence, age band, instrument class, review ...), as `tests/policy/test_memo.py
 
 The memo is a bounded LRU shared by every thread using the engine (the web server decides
 on several), emptied when a profile is (re)loaded, and switched off with size 0.
+
+Beside it the engine keeps a second one of the same size (`Engine.decisions`): whole
+decisions, keyed on the same facts and text plus the few parts of the request the rest of
+a decision reads (`engine._decision_key`: the fields asked, the channel, the evidence,
+whether the requester is financially responsible, and a guardian's patron's age for the
+sentence). A situation seen before is then neither asked nor assembled again, and
+`custodian decide --jsonl` keeps its encoded text too. Callers get copies; the same tests
+hold it against a cold engine (`tests/policy/test_decision_memo.py`).
 """
 
 import os

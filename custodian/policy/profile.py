@@ -18,6 +18,7 @@ from custodian.policy import limits
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
+from custodian.policy.scripts import load_scripts
 from custodian.policy.vocabulary import (
     CHANNELS,
     COURTS,
@@ -121,6 +122,8 @@ class Profile:
     # kind -> compile.Compiled: the rules as Cedar is asked them for that kind
     compiled: dict = field(default_factory=dict, repr=False)
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
+    # The words staff say (or do) for each outcome and obligation (scripts.toml, scripts.py).
+    scripts: object = field(default=None, repr=False)
     # Answers that depend only on the profile, remembered per process (small, bounded by
     # the vocabulary): proofs per (channel, evidence), bands per age, instrument classes.
     _known: dict = field(default_factory=dict, repr=False)
@@ -350,6 +353,7 @@ def load_profile(folder: Path | str) -> Profile:
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
     _check_proof_names(cedar_files, profile.proofs)
+    profile.scripts = load_scripts(folder, rules, proofs=bool(profile.proofs))
     return profile
 
 

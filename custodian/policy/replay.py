@@ -19,6 +19,7 @@ from typing import NamedTuple
 from custodian.policy.engine import Engine, default_profile_dirs
 from custodian.policy.errors import ProfileError
 from custodian.policy.profile import load_profile
+from custodian.policy.scripts import for_deciding_only
 
 # The files of a profile folder that decide anything (fixtures and notes do not).
 DECIDING_PATTERNS = ("profile.toml", "clauses.toml", "*.cedar")
@@ -47,6 +48,8 @@ def write_profile(files: dict[str, str], folder: Path) -> Path:
         if "/" in name or "\\" in name or name.startswith("."):
             raise ProfileError(f"stored file name {name!r} is not a plain file name")
         (folder / name).write_text(text, encoding="utf-8")
+    if "scripts.toml" not in files:  # words to say do not decide, so versions omit them
+        (folder / "scripts.toml").write_text(for_deciding_only(), encoding="utf-8")
     return folder
 
 

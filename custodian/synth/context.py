@@ -73,6 +73,8 @@ class Context:
 
     # Patron indices the demo points staff to, by label.
     showcase: dict[str, int] = field(default_factory=dict)
+    # Patron indices whose cards the desk warns about, by status (lost, stolen, ...).
+    alerts: dict[str, int] = field(default_factory=dict)
     # Rows written per model name, for the summary.
     written: dict[str, int] = field(default_factory=dict)
 

@@ -31,6 +31,11 @@ SHOWCASE_TEXT = {
     "adult": "adult: loans (one overdue), holds, charges, history",
     "teen": "15-year-old; a guardian signed for charges",
     "child": "10-year-old with a parent on the card",
+    # Cards the desk warns about (custodian/desk/alerts.py): one of each kind.
+    "card_lost": "card reported lost: the desk warns, check-out is refused",
+    "card_stolen": "card reported stolen: the desk warns, check-out is refused",
+    "expired": "card expired: renew the registration before lending",
+    "blocked": "account blocked: a branch manager decides",
 }
 
 
@@ -54,6 +59,8 @@ class Summary:
     seconds: float
     written: dict[str, int] = field(default_factory=dict)
     showcase: list[ShowcasePatron] = field(default_factory=list)
+    # One card of each kind the desk warns about (lost, stolen, expired, blocked).
+    alerts: list[ShowcasePatron] = field(default_factory=list)
 
 
 def default_branches(patrons: int) -> int:
@@ -132,6 +139,15 @@ def generate(
             )
             for label, index in ctx.showcase.items()
         ],
+        alerts=[
+            ShowcasePatron(
+                label=label,
+                description=SHOWCASE_TEXT[label],
+                card_number=ctx.cards[index],
+                pin=pin_for_card(ctx.cards[index], ctx.pins),
+            )
+            for label, index in ctx.alerts.items()
+        ],
     )
     _write_demo_patrons(ctx=ctx, summary=summary)
     return summary
@@ -191,5 +207,6 @@ def _write_demo_patrons(*, ctx: Context, summary: Summary) -> None:
             "pins": ctx.pins,
             "pin_rule": "a patron's PIN is pins[last digit of the card number % len(pins)]",
             "showcase": [vars(s) for s in summary.showcase],
+            "alerts": [vars(s) for s in summary.alerts],
         },
     )

@@ -55,7 +55,7 @@ def _plan_charges(ctx: Context, rng: random.Random) -> list[tuple]:
         assessed = ctx.now - dt.timedelta(days=rng.randint(30, 300))
         charges.append((patron, Charge.Kind.OTHER, amount, None, assessed, "Unpaid balance", OPEN))
     for patron, status in enumerate(ctx.p_status):
-        if status == Patron.Status.CARD_LOST:
+        if status in (Patron.Status.CARD_LOST, Patron.Status.CARD_STOLEN):
             assessed = ctx.now - dt.timedelta(days=rng.randint(0, 20))
             settlement = rng.choice((PAID, OPEN))
             charges.append(

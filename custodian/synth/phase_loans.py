@@ -26,7 +26,12 @@ from custodian.synth.rand import at, opening_minutes, sub_rng
 
 ACTIVE = Patron.Status.ACTIVE
 # Patrons whose cards still let them have items out (an expired card cannot borrow).
-CAN_HAVE_LOANS = {ACTIVE, Patron.Status.BLOCKED, Patron.Status.CARD_LOST}
+CAN_HAVE_LOANS = {
+    ACTIVE,
+    Patron.Status.BLOCKED,
+    Patron.Status.CARD_LOST,
+    Patron.Status.CARD_STOLEN,
+}
 # Which collection a patron borrows from: mostly their own, adults also for their children.
 TASTE = {
     CHILD: ((CHILD, TEEN, ADULT), (88, 7, 5)),

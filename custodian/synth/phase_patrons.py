@@ -17,6 +17,16 @@ RENEWAL_DAYS = 3 * 365  # cards run three years at a time
 
 # Showcase patrons sit at fixed indices so the demo can point staff at them.
 SHOWCASE = {"adult": (0, ADULT, 38), "teen": (1, TEEN, 15), "child": (2, CHILD, 10)}
+# One card of each kind the desk warns about, at fixed indices when the library has them.
+# Their dice are still rolled (then the status overridden), so no other registration changes.
+ALERTS = {
+    Patron.Status.CARD_LOST: 3,
+    Patron.Status.CARD_STOLEN: 4,
+    Patron.Status.EXPIRED: 5,
+    Patron.Status.BLOCKED: 6,
+}
+# Statuses the desk says "since" about: the day the card was reported or the account blocked.
+DATED = (Patron.Status.CARD_LOST, Patron.Status.CARD_STOLEN, Patron.Status.BLOCKED)
 
 AUTHORISED_FIELDS = (
     "loans.titles",
@@ -41,6 +51,7 @@ PATRON_COLUMNS = (
     "birth_date",
     "home_branch_id",
     "status",
+    "status_since",
     "keeps_reading_history",
     "registered_on",
     "expires_on",
@@ -139,6 +150,9 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
     hashes = {pin: _pin_hash(pin) for pin in ctx.pins}
     branches = list(range(ctx.branches))
     forced = {index: (label, group, age) for label, (index, group, age) in SHOWCASE.items()}
+    alerts = {index: status for status, index in ALERTS.items() if index < ctx.patrons}
+    # Its own stream, so dating the reports shifts nothing else the seed makes.
+    since_rng = sub_rng(seed=ctx.seed, phase="status-since")
 
     def rows():
         for index in range(ctx.patrons):
@@ -149,8 +163,14 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
             else:
                 group, age = _group_and_age(rng)
                 status = _status(rng)
+                if index in alerts:
+                    status = alerts[index]
+                    ctx.alerts[str(status)] = index
             birth = birth_date_for_age(rng=rng, today=ctx.today, age=age)
             registered, expires = _dates(rng, today=ctx.today, age=age, status=status)
+            since = None
+            if status in DATED:
+                since = max(registered, ctx.today - dt.timedelta(days=since_rng.randint(1, 120)))
             names = (
                 words.OLDER_FIRST_NAMES if age >= 60 and rng.random() < 0.7 else words.FIRST_NAMES
             )
@@ -185,6 +205,7 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
                 birth,
                 ctx.branch_ids[branch],
                 status,
+                since,
                 keeps_history,
                 registered,
                 expires,

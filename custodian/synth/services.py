@@ -182,4 +182,8 @@ def print_showcase(*, console: Console) -> None:
     console.print("\n[bold]Demo patrons[/bold] (card number, what to look for):")
     for entry in data["showcase"]:
         console.print(f"  {entry['card_number']}  {entry['description']}")
+    if data.get("alerts"):
+        console.print("Cards the desk warns about:")
+        for entry in data["alerts"]:
+            console.print(f"  {entry['card_number']}  {entry['description']}")
     console.print(f"Their PINs are listed in {path}.")

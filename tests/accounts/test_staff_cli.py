@@ -307,3 +307,42 @@ def test_serve_with_staff_says_nothing_about_it(no_server):
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 0, result.output
     assert "staff create" not in result.output
+
+
+# -- set-branch, the last IT administrator ---------------------------------------------------
+
+
+def test_set_branch_moves_and_clears_and_audits(branch):
+    user = library.staff(Role.DESK, "kit")
+    before = last_seq()
+    result = run("set-branch", "kit", "seb")
+    assert result.exit_code == 0, result.output
+    assert "kit is now at: SEB Library." in result.output
+    assert "nothing changed" in run("set-branch", "kit", "SEB").output
+    assert run("set-branch", "kit", "-").exit_code == 0
+    user.refresh_from_db()
+    assert user.branch is None
+    entries = new_entries(before)
+    assert [e.fields[0] for e in entries] == [
+        f"staff_account.{user.pk}.branch.{branch.pk}",
+        f"staff_account.{user.pk}.branch.none",
+    ]
+    assert entries[1].fields[1] == f"staff_account.{user.pk}.previous_branch.{branch.pk}"
+    one_line_error(run("set-branch", "kit", "Atlantis"), "no branch 'Atlantis'")
+
+
+def test_the_only_it_admin_is_neither_demoted_nor_deactivated():
+    library.staff(Role.IT_ADMIN, "root1")
+    before = last_seq()
+    one_line_error(run("set-role", "root1", "desk"), "only active IT administrator")
+    one_line_error(run("deactivate", "root1"), "only active IT administrator")
+    assert new_entries(before) == []
+    library.staff(Role.IT_ADMIN, "root2")
+    assert run("deactivate", "root1").exit_code == 0
+
+
+def test_list_json_gives_the_last_sign_in(client):
+    library.staff(Role.DESK, "lu")
+    client.post(LOGIN, {"username": "lu", "password": library.PASSWORD})
+    rows = {r["username"]: r for r in json.loads(run("list", "--json").output)}
+    assert rows["lu"]["last_sign_in"].startswith("20")

@@ -146,6 +146,7 @@ TEXT_INPUTS = {
     "review_notes": ("reviews", "notes"),
     "decision_text": ("written-decisions", "text"),
     "decision_basis": ("written-decisions", "basis"),
+    "override_reason": ("written-decisions", "override_reason"),
     "handed_to": ("releases", "handed_to"),
     "cost_description": ("costs", "description"),
     "counsel_name": ("counsel-review", "counsel_name"),

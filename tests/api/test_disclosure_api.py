@@ -123,6 +123,38 @@ def test_a_caller_with_only_the_card_number_is_asked_for_the_pin_over_api(
         out = post(client, "/api/disclosure/requests", body).json()
     assert out["needs_proof"] == [] and out["ask_for"] == ""
     assert out["decision"]["release"] == ["registration.address", "loans.titles"]
+    assert out["script"][0] == {
+        "key": "release",
+        "kind": "say",
+        "words": "Yes, I can tell you that.",
+        "clauses": ["III.B.1.b"],
+    }
+
+
+def test_the_api_decision_screen_carries_the_words_to_say_and_the_duties(
+    client, staff, door, real_engine
+):
+    # An immigration officer with an agency's warrant at Sonoma: the same words as the desk.
+    client.force_login(staff["desk"])
+    body = officer_body()
+    with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
+        out = post(client, "/api/disclosure/requests", body).json()
+    said = [line for line in out["script"] if line["kind"] == "say"]
+    done = {line["key"]: line for line in out["script"] if line["kind"] == "do"}
+    assert said[0]["key"] == "refer_director"
+    assert said[0]["words"].startswith("I can't give out information about anyone's library use.")
+    assert [line["key"] for line in said[1:]] == [
+        "record_officer_credentials",
+        "record_purpose",
+        "copy_documents",
+        "state_no_voluntary_consent",
+        "ask_response_address",
+    ]
+    assert done["notify_director"]["clauses"] == ["III.C.2"]
+    assert done["incident_report"]["words"].startswith("Fill in the incident report")
+    # Every obligation of the decision is in the script once: said or done.
+    keys = [line["key"] for line in out["script"][1:]]
+    assert sorted(keys) == sorted(out["decision"]["obligations"])
 
 
 @pytest.mark.parametrize(

@@ -82,27 +82,29 @@ def fill_intake(
     scan=None,
     stated_purpose="",
 ):
+    """Walk the intake's four steps (who, how, what they show or hold, what they want)."""
     page.goto("/disclosure/intake/")
-    page.select_option("select[name=requester_kind]", kind)
-    page.select_option("select[name=channel]", channel)
-    for e in evidence:
-        page.check(f"input[name=evidence][value='{e}']")
-    if purpose:
-        page.select_option("select[name=purpose]", purpose)
+    page.check(f"input[name=requester_kind][value='{kind}']")
+    next_step(page)
+    page.check(f"input[name=channel][value='{channel}']")
     if officer:
         page.fill("input[name=officer_name]", officer[0])
         page.fill("input[name=officer_badge]", officer[1])
         page.fill("input[name=officer_agency]", officer[2])
     if stated_purpose:
         page.fill("textarea[name=stated_purpose]", stated_purpose)
-    if card:
-        page.fill("input[name=card_number]", card)
+    if purpose:
+        page.select_option("select[name=purpose]", purpose)
+    next_step(page)
+    for e in evidence:
+        page.check(f"input[name=evidence][value='{e}']")
+    if page.locator("input[name=instrument_type]").count():
+        page.check(f"input[name=instrument_type][value='{instrument or 'none'}']")
     if instrument:
-        page.select_option("select[name=instrument_type]", instrument)
         if signed_by:
-            page.select_option("select[name=instrument_signed_by]", signed_by)
+            page.check(f"input[name=instrument_signed_by][value='{signed_by}']")
         if court:
-            page.select_option("select[name=instrument_court]", court)
+            page.check(f"input[name=instrument_court][value='{court}']")
         for f in scope:
             page.check(f"input[name=instrument_scope][value='{f}']")
         if date_from:
@@ -111,6 +113,12 @@ def fill_intake(
             page.fill("input[name=instrument_date_to]", date_to)
         if nondisclosure:
             page.check("input[name=nondisclosure]")
+    card_here = page.locator("input[name=card_number]").count()
+    if card and card_here:
+        page.fill("input[name=card_number]", card)
+    next_step(page)
+    if card and not card_here:
+        page.fill("input[name=card_number]", card)
     if scan:
         page.set_input_files(
             "input[name=scan]",
@@ -120,6 +128,13 @@ def fill_intake(
         page.check(f"input[name=requested][value='{f}']")
     page.click("#decide")
     page.wait_for_load_state()
+
+
+def next_step(page):
+    """Continue to the intake's next step; it must take the answers (no error shown)."""
+    page.click("#continue")
+    page.wait_for_load_state()
+    assert not page.locator("#intake-form .message.error").count(), page.inner_text("main")
 
 
 def police_intake(page, officer, *, kind="law_enforcement", **kw):
@@ -175,10 +190,11 @@ def test_sonoma_immigration_officer_with_administrative_warrant(sign_in, patron)
     body = page.inner_text("main")
     assert "12 Orchard Lane" not in body and not any(t in body for t in TITLES)
     assert "Director" in page.inner_text("#referral-text")
-    # The checklist, with the clause to read aloud.
-    assert "III.C.2.b" in page.inner_text("#check-copy_documents")
+    # The words to say, each with its clause one click away; then the duties to tick.
+    assert "III.C.2.b" in page.inner_text("#say-copy_documents")
     assert "does not voluntarily consent" in page.inner_text("#check-c")
     page.check("#check-c input[name=done]")
+    page.click("#check-c details.note summary")
     page.fill("#check-c textarea[name=note]", "Told the officer at 10:05.")
     submit(page, "#check-c")
     assert page.is_checked("#check-c input[name=done]")
@@ -212,7 +228,7 @@ def test_judge_signed_warrant_released_only_within_its_face(sign_in, patron):
         "#release-form input[name=fields]", "els => els.map(e => e.value)"
     )
     assert offered == ["loans.titles"]
-    director.select_option("#decision-form select[name=disclose]", "yes")
+    director.check("#decision-form input[name=disclose][value=yes]")
     director.fill("#decision-form textarea[name=text]", "Comply as to current loans only.")
     director.fill(
         "#decision-form textarea[name=basis]", "Judge-signed state warrant naming current loans."
@@ -340,6 +356,7 @@ def test_jackson_subpoena_through_director_and_board(sign_in, patron):
     assert director.inner_text("#case-status") == "Released"
     doc = json.loads(package(director, "JSON"))
     assert list(doc["records"]) == ["loans.titles"] and doc["date_from"] == "2020-01-01"
+    director.click("#fold-review > summary")  # the reviews fold once the case is released
     assert "Board" in director.inner_text("#reviews") or "board yes" in director.inner_text(
         "#reviews"
     )
@@ -368,6 +385,7 @@ def test_westchester_emergency_then_counsel_review(sign_in, patron):
     director.fill("#counsel-form input[name=counsel_name]", "Town Attorney")
     director.fill("#counsel-form textarea[name=conclusion]", "The emergency release was proper.")
     submit(director, "#counsel-form")
+    director.click("#fold-counsel > summary")  # done, so folded: one click shows it
     assert "Town Attorney" in director.inner_text("#counsel-done")
     director.goto("/disclosure/cases/")
     assert not director.is_visible("#reminder-list")

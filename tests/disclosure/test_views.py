@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from custodian.disclosure.models import Case, DisclosureRequest
 from tests.disclosure.conftest import CARD
+from tests.disclosure.intake_walk import walk_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def intake_post(client, **extra):
         "requested": ["registration.address", "loans.titles"],
     }
     data.update(extra)
-    return client.post(reverse("disclosure:intake"), data)
+    return walk_intake(client, data)
 
 
 def test_intake_screen_and_decision(client, staff, door):
@@ -38,7 +39,7 @@ def test_intake_screen_and_decision(client, staff, door):
     assert resp.status_code == 302
     page = client.get(resp["Location"])
     html = page.content.decode()
-    assert "Referral" in html and "III.C.2" in html and "Secret Title" not in html
+    assert 'id="referral-text"' in html and "III.C.2" in html and "Secret Title" not in html
     case = Case.objects.get()
     assert client.get(reverse("disclosure:case", args=[case.ref])).status_code == 200
     assert client.get(reverse("disclosure:incident_report", args=[case.ref])).status_code == 200
@@ -148,11 +149,12 @@ def test_board_page(client, staff, door):
 def test_public_request_reaches_branch_manager_with_explanation(client, staff, real_engine):
     client.force_login(staff["desk"])
     with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
-        resp = client.post(
-            reverse("disclosure:intake"),
+        resp = walk_intake(
+            client,
             {
                 "requester_kind": "public",
                 "channel": "in_person",
+                "instrument_type": "none",
                 "card_number": CARD,
                 "requester_name": "A neighbour",
                 "requested": ["loans.titles"],
@@ -167,7 +169,7 @@ def test_public_request_reaches_branch_manager_with_explanation(client, staff, r
         assert str(case.ref) in listing and "Waiting on you" in listing
         page = client.get(reverse("disclosure:case", args=[case.ref])).content.decode()
         assert "What to explain to the requester" in page and "Branch Manager shall explain" in page
-        assert "Record the review" in page
+        assert 'id="review-form"' in page and "Record review and decide again" in page
 
 
 def test_sealed_patron_refs(staff, door):
@@ -240,12 +242,9 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
     req = screen.request
     assert screen.officer_steps and screen.must_do, "an officer at a Sonoma desk"
     client.force_login(staff["director"])
+    decision_html = client.get(reverse("disclosure:request", args=[req.ref])).content.decode()
+    _assert_decision_page_shows_each_duty_and_clause_once(decision_html, screen)
     pages = {
-        "decision": _checklist_region(
-            client.get(reverse("disclosure:request", args=[req.ref])).content.decode(),
-            'id="must-do"',
-            'id="basis"',
-        ),
         "case": _checklist_region(
             client.get(reverse("disclosure:case", args=[req.case.ref])).content.decode(),
             'id="todo"',
@@ -253,7 +252,11 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
         ),
     }
     for page, html in pages.items():
-        items = re.findall(r'<li id="check-(\w+)"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
+        items = re.findall(
+            r'<li id="check-(\w+)"[^>]*>\s*<div class="duty-text">\s*<strong>(.*?)</strong>',
+            html,
+            re.S,
+        )
         assert [code for code, _ in items if len(code) == 1] == list("abcdefghi"), page
         heads = {code: head.split(": ", 1)[0] for code, head in items if ": " in head}
         steps = {heads[code] for code in "abcdefghi"}
@@ -269,7 +272,7 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
         texts = [i.read_aloud for i in screen.must_do]
         for text in set(texts):
             assert html.count(escape(text)) == 1, (page, text[:40])
-        # Nothing is lost: every obligation keeps its anchor, and its clause to read aloud.
+        # Nothing is lost: every obligation keeps its anchor, and its clause.
         for ob in screen.must_do:
             assert html.count(f'id="check-{ob.code}"') == 1, (page, ob.code)
         # A duty folded under a step is still named there, not only read as its clause.
@@ -278,6 +281,36 @@ def test_sonoma_officer_screens_show_each_duty_once(client, staff, real_engine, 
                 assert escape(ob.label.rstrip(". ")) in html, (page, ob.code)
         # What no step covers is still a duty of its own (III.C.2: tell the director).
         assert "notify_director" in [code for code, _ in items], page
+
+
+def _assert_decision_page_shows_each_duty_and_clause_once(html: str, screen) -> None:
+    """The desk's decision page: the words to say, each duty once (steps that carry a duty
+    now, then the rest folded), every cited clause's text exactly once."""
+    import re
+
+    from django.utils.html import escape
+
+    duties = _checklist_region(html, 'id="must-do"', 'id="basis"')
+    now, _, later = duties.partition('id="officer-rest"')
+    codes_now = re.findall(r'<li id="check-(\w)"', now)
+    codes_later = re.findall(r'<li id="check-(\w)"', later)
+    assert sorted(codes_now + codes_later) == list("abcdefghi")
+    assert codes_now == sorted(codes_now) and codes_later == sorted(codes_later)
+    for ob in screen.must_do:  # every duty keeps its anchor, once, among the duties now
+        assert now.count(f'id="check-{ob.code}"') == 1, ob.code
+        assert html.count(f'id="check-{ob.code}"') == 1, ob.code
+    # Each duty is named once on the page.
+    visible = _visible_words(html).lower()
+    for ob in screen.must_do:
+        label = " ".join(ob.label.rstrip(". ").split()).lower()
+        assert visible.count(label) == 1, ob.label
+    # Each cited clause's text once: beside the first line that rests on it, or under Why.
+    for citation in screen.decision["citations"]:
+        if citation["text"]:
+            assert html.count(escape(citation["text"])) == 1, citation["clause"]
+    # The words to say come first, before the duties.
+    assert html.index('id="say-this"') < html.index('id="must-do"')
+    assert screen.script and all(escape(line.words) in html for line in screen.script)
 
 
 @override_settings(CUSTODIAN_PROFILE="sonoma-county")
@@ -336,7 +369,7 @@ def test_the_desk_screen_asks_for_the_missing_proof_in_words(client, staff, real
         "requested": ["registration.address", "loans.titles"],
     }
     with override_settings(CUSTODIAN_PROFILE="sonoma-county"):
-        resp = client.post(reverse("disclosure:intake"), data)
+        resp = walk_intake(client, data)
         assert resp.status_code == 302
         page = client.get(resp["Location"]).content.decode()
         assert 'id="ask-for-proof"' in page
@@ -347,7 +380,7 @@ def test_the_desk_screen_asks_for_the_missing_proof_in_words(client, staff, real
         # who is asking, the card or what they want.
         assert (
             'name="evidence" value="pin"' in page
-            and "checked" not in page.split("add-proof-form")[1][:600]
+            and "checked" not in page.split("add-proof-form")[1].split("</form>")[0]
         )
         resp = client.post(
             reverse("disclosure:request_add_proof", args=[first.ref]), {"evidence": ["pin"]}
@@ -381,7 +414,7 @@ def test_adding_proof_is_refused_where_none_was_asked_and_for_roles_that_take_no
             "card_number": CARD,
             "requested": ["loans.titles"],
         }
-        client.post(reverse("disclosure:intake"), data)
+        walk_intake(client, data)
         req = DisclosureRequest.objects.get()
         url = reverse("disclosure:request_add_proof", args=[req.ref])
         resp = client.post(url, {"evidence": ["photo_id"]})
@@ -427,13 +460,19 @@ SITUATIONS = [
     ),
     (
         "sonoma-county",
-        {"requester_kind": "public", "channel": "phone", "requested": ["loans.titles"]},
+        {
+            "requester_kind": "public",
+            "channel": "phone",
+            "instrument_type": "none",
+            "requested": ["loans.titles"],
+        },
     ),
     (
         "jackson-county",
         {
             "requester_kind": "law_enforcement",
             "channel": "in_person",
+            "instrument_type": "none",
             "requested": ["loans.titles"],
         },
     ),
@@ -464,13 +503,14 @@ def test_scripts_have_no_doubled_punctuation_or_words(client, staff, real_engine
 
     client.force_login(staff["desk"])
     with override_settings(CUSTODIAN_PROFILE=profile):
-        resp = client.post(reverse("disclosure:intake"), {"card_number": CARD, **data})
+        resp = walk_intake(client, {"card_number": CARD, **data})
         assert resp.status_code == 302, resp.content.decode()[:300]
         pages = [client.get(resp["Location"]).content.decode()]
         case = Case.objects.first()
         if case:
             client.force_login(staff["director"])
             pages.append(client.get(reverse("disclosure:case", args=[case.ref])).content.decode())
+    assert '<q class="say">' in pages[0]  # the decision page speaks the profile's words
     for html in pages:
         text = _visible_words(html)
         assert not re.search(r"(?<!\.)\.\.(?!\.)|\.;|;\.|,,|\.,|;;", text), text
@@ -480,6 +520,8 @@ def test_scripts_have_no_doubled_punctuation_or_words(client, staff, real_engine
             r"<(blockquote|q|li|p class=\"hint\")[^>]*>(.*?)</(?:blockquote|q|li|p)>", html, re.S
         )
         assert scripts
+        # The decision page's words to say (scripts.toml) are among the blocks scanned.
+        assert 'id="say-this"' not in html or any('class="say"' in b for _, b in scripts)
         for _, block in scripts:
             words = _visible_words("<main>" + block)
             doubled = re.search(r"\b([A-Za-z]+) \1\b", words, flags=re.I)

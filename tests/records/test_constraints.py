@@ -115,6 +115,15 @@ def test_patron_status_must_be_known():
         f.make_patron(status="suspended-ish")
 
 
+def test_a_stolen_card_is_a_known_status_reported_no_earlier_than_registration():
+    patron = f.make_patron(status=Patron.Status.CARD_STOLEN)
+    Patron.objects.filter(pk=patron.pk).update(status_since=patron.registered_on)
+    with refused("patron_status_since_registration"):
+        Patron.objects.filter(pk=patron.pk).update(
+            status_since=patron.registered_on - dt.timedelta(days=1)
+        )
+
+
 def test_patron_card_number_cannot_be_blank():
     with refused("patron_card_number_present"):
         f.make_patron(card_number="")

@@ -22,6 +22,8 @@ from tests.door import library
 # The query parameters the code reads (grep request.GET in custodian/), plus the ones the
 # admin and django-ninja read, plus one nobody reads.
 PARAMS = ("year", "status", "format", "next", "q", "p", "o", "page", "limit", "offset", "zz")
+# The auditor's access-log filters (custodian/audit/views.py).
+PARAMS += ("staff", "patron", "from", "to", "outcome")
 # Already URL-encoded, so that the bytes reach Django as written.
 BAD_VALUES = (
     "",  # empty

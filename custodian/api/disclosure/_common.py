@@ -84,8 +84,23 @@ def _screen_out(screen) -> dict:
         "referral": screen.referral,
         "needs_proof": list(screen.decision.get("needs_proof") or []),
         "ask_for": ask_for_proof(screen.decision.get("needs_proof")),
+        "script": _script_out(screen),
         "decision": screen.decision,
     }
+
+
+def _script_out(screen) -> list[dict]:
+    """The words the desk screen shows: lines to say, then the duties that are done, not said."""
+    said = [
+        {"key": s.key, "kind": "say", "words": s.words, "clauses": [c for c, _ in s.clauses]}
+        for s in screen.script
+    ]
+    done = [
+        {"key": i.code, "kind": "do", "words": i.label, "clauses": [i.clause] if i.clause else []}
+        for i in screen.must_do
+        if not i.spoken
+    ]
+    return said + done
 
 
 def _summary(case) -> dict:
@@ -155,8 +170,15 @@ def _case_out(case) -> dict:
                 "at": w.at.isoformat(),
                 "by": w.by.get_username(),
                 "disclose": w.disclose,
+                "fields": list(w.fields),
                 "text": w.text,
                 "basis": w.basis,
+                "override": w.override,
+                "override_reason": w.override_reason,
+                "counsel_name": w.counsel_name,
+                "counsel_reviewed_on": w.counsel_reviewed_on.isoformat()
+                if w.counsel_reviewed_on
+                else None,
             }
             for w in case.written_decisions.select_related("by")
         ],

@@ -104,9 +104,19 @@ class ChecklistItemOut(Schema):
     code: str
     clause: str
     label: str
-    read_aloud: str
+    read_aloud: str  # the clause's text (the policy's words); words to say are in `script`
     done: bool
     note: str
+
+
+class ScriptLineOut(Schema):
+    """Words for the desk, from the profile's scripts.toml: `say` is said to the person
+    asking (first person); `do` is a duty nobody says aloud, in plain words."""
+
+    key: str  # the outcome's situation (e.g. refer_director) or the obligation
+    kind: Literal["say", "do"]
+    words: str
+    clauses: list[str]  # the clauses it rests on (their text is in decision.citations)
 
 
 class DecisionScreenOut(Schema):
@@ -123,6 +133,9 @@ class DecisionScreenOut(Schema):
     # question to ask for it in words; empty when the proof given suffices.
     needs_proof: list[str]
     ask_for: str
+    # What to say, in order (the outcome's words, then each obligation said aloud), and
+    # what to do for the obligations that are not said.
+    script: list[ScriptLineOut]
     decision: dict
 
 
@@ -147,6 +160,12 @@ class WrittenDecisionIn(StrictIn):
     disclose: bool
     text: str = Text("decision_text", ..., min_length=1)
     basis: str = Text("decision_basis", ..., min_length=1)
+    # Empty: what the engine's answer releases. More than that is the Director's override.
+    fields: list[FieldName] = Field(default_factory=list, max_length=len(vocab.FIELDS))
+    override: bool = False
+    override_reason: str = Text("override_reason")
+    counsel_name: str = Text("counsel_name")
+    counsel_reviewed_on: IsoDate | None = None
 
 
 class ReleaseIn(StrictIn):

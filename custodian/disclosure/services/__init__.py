@@ -67,7 +67,14 @@ from custodian.disclosure.services.intake import (
 from custodian.disclosure.services.packages import PackageAccess, hand_over_pending, open_package
 from custodian.disclosure.services.release import CLOSED as release_closed_message
 from custodian.disclosure.services.release import can_release, releasable_fields, release
-from custodian.disclosure.services.review import review, write_decision, written_decision_required
+from custodian.disclosure.services.review import (
+    engine_fields,
+    fields_within_face,
+    override_fields,
+    review,
+    write_decision,
+    written_decision_required,
+)
 from custodian.disclosure.services.sealing import unseal
 
 __all__ = [
@@ -92,6 +99,8 @@ __all__ = [
     "contract_request",
     "counsel_review_days",
     "desk_screen",
+    "engine_fields",
+    "fields_within_face",
     "get_case",
     "get_request",
     "hand_over_pending",
@@ -102,6 +111,7 @@ __all__ = [
     "is_custodian",
     "max_scan_bytes",
     "open_package",
+    "override_fields",
     "record_counsel_review",
     "refuse_if_closed",
     "releasable_fields",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,17 +19,31 @@ from custodian.disclosure.services._common import (
     is_custodian,
     request_is_sealed,
 )
+from custodian.policy.explain import proof_words
+from custodian.policy.scripts import situation
 
 
 @dataclass
 class ChecklistLine:
     code: str
+    # The duty: the profile's line of what to do (scripts.toml `do`), else its plain label.
     label: str
     clause: str
-    read_aloud: str
+    read_aloud: str  # the clause's text (the policy's words, not words to say)
     done: bool
     note: str
     id: int
+    # Whether the profile gives words to say for it (shown in the script, not here).
+    spoken: bool = False
+
+
+@dataclass
+class ScriptLine:
+    """Words to say to the person asking, with the clauses they rest on."""
+
+    key: str  # the situation (scripts.situation) or the obligation
+    words: str
+    clauses: list  # [(clause, text)], in the policy's order
 
 
 @dataclass
@@ -46,11 +60,14 @@ class DeskScreen:
     custody: bool
     sealed: bool
     headline: str
+    # What to say, first person: the outcome's words, then each obligation that is said.
+    script: list[ScriptLine] = field(default_factory=list)
 
 
 def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
     case = req.case if _has_case(req) else None
     say_now = say_now_lines(user=user, req=req, decision=req.decision)
+    scripts = _scripts(req.profile)
     items = list(req.checklist.all())
     custody = req.is_custody
     refer = req.decision.get("refer_to") if req.decision["outcome"] == "refer" else None
@@ -61,7 +78,7 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
             "explains the policy's terms to the requester."
         )
     elif refer == "director":
-        referral = "Refer the request to the Library Director (or designee). Tell the requester nothing now."
+        referral = "The Library Director (or designee) decides: tell the requester nothing now."
     if custody:
         headline = (
             "Custody document: give no information and take no part in serving it or in seizing "
@@ -73,7 +90,7 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
             "what is produced. Hand it to the Director."
         )
     elif req.decision["outcome"] == "refer":
-        headline = "Tell the requester nothing now: the request is referred."
+        headline = referral or "Tell the requester nothing now: the request is referred."
     elif req.decision["outcome"] == "deny" and req.decision.get("needs_proof"):
         headline = "Tell the requester nothing yet: ask for more proof of who they are first."
     elif req.decision["outcome"] == "deny":
@@ -86,26 +103,74 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
         request=req,
         decision=req.decision,
         say_now=say_now,
-        must_do=[_line(i) for i in items if i.kind == ChecklistItem.Kind.OBLIGATION],
+        must_do=[_line(i, scripts) for i in items if i.kind == ChecklistItem.Kind.OBLIGATION],
         officer_steps=[_line(i) for i in items if i.kind == ChecklistItem.Kind.OFFICER],
         referral=referral,
         case=case,
         custody=custody,
         sealed=request_is_sealed(req),
         headline=headline,
+        script=script_lines(req=req, decision=req.decision, scripts=scripts),
     )
 
 
-def _line(i: ChecklistItem) -> ChecklistLine:
+def _scripts(profile: str):
+    """The profile's words (None for a profile the engine does not know, e.g. a test fake)."""
+    try:
+        return gateways.scripts(profile)
+    except Exception:  # noqa: BLE001 - the screen still shows the duties and clauses
+        return None
+
+
+def _line(i: ChecklistItem, scripts=None) -> ChecklistLine:
+    words = scripts.obligations.get(i.code) if scripts and i.kind == "obligation" else None
     return ChecklistLine(
         code=i.code,
-        label=i.label,
+        label=words.by_who["any"] if words and not words.spoken else i.label,
         clause=i.clause,
         read_aloud=i.read_aloud,
         done=i.done,
         note=i.note,
         id=i.pk,
+        spoken=bool(words and words.spoken),
     )
+
+
+def script_lines(*, req: DisclosureRequest, decision: dict, scripts) -> list[ScriptLine]:
+    """The words to say for this decision: the outcome's, then each obligation said aloud.
+
+    Each line carries the clauses it rests on: for an obligation, the clauses that brought
+    it (`obligation_clauses`); for the outcome, the cited clauses that bring no obligation
+    (the rules that released, refused or referred), or every cited clause if none is left.
+    """
+    if scripts is None:
+        return []
+    kind = req.requester_kind
+    texts = {c.get("clause"): c.get("text", "") for c in decision.get("citations", [])}
+    by_obligation = decision.get("obligation_clauses") or {}
+    duty_clauses = {c for clauses in by_obligation.values() for c in clauses}
+    own = [c for c in texts if c not in duty_clauses] or list(texts)
+    lines = []
+    if situation(decision) in scripts.outcomes:
+        proof = (
+            proof_words(list(decision.get("needs_proof") or ()))
+            if decision.get("needs_proof")
+            else ""
+        )
+        lines.append(
+            ScriptLine(
+                situation(decision),
+                scripts.for_outcome(decision, kind, proof=proof),
+                [(c, texts[c]) for c in own],
+            )
+        )
+    for ob in decision.get("obligations", []):
+        words = scripts.obligations.get(ob)
+        if words is None or not words.spoken:
+            continue
+        clauses = [(c, texts[c]) for c in by_obligation.get(ob, ()) if c in texts]
+        lines.append(ScriptLine(ob, words.for_kind(kind), clauses))
+    return lines
 
 
 def say_now_lines(*, user, req: DisclosureRequest, decision: dict) -> list[str]:

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from custodian.disclosure import gateways, rendering
+from custodian.disclosure import gateways, rendering, vocab
 from custodian.disclosure.models import Case, CounselReview, Release
 from custodian.disclosure.services._common import (
     CUSTODIAN_ROLES,
@@ -25,20 +25,24 @@ from custodian.disclosure.services._common import (
     role_of,
 )
 from custodian.disclosure.services.engine import _clauses
-from custodian.disclosure.services.review import written_decision_required
+from custodian.disclosure.services.review import (
+    engine_fields,
+    override_fields,
+    written_decision_required,
+)
 
 CLOSED = "This case is closed; nothing more may be released from it."
 
 
 def releasable_fields(case: Case) -> list[str]:
-    """The fields the governing decision releases, limited to the document's face."""
-    req = case.request
-    fields = [f for f in case.decision.get("release", []) if f in req.requested]
-    if req.instrument_type and req.instrument_scope:
-        fields = [f for f in fields if f in req.instrument_scope]
-    elif req.instrument_type and req.is_officer:
-        fields = []
-    return fields
+    """What may be released: the engine's answer within the document's face, and whatever a
+    recorded Director's override adds to it."""
+    engine = engine_fields(case)
+    return engine + [f for f in override_fields(case) if f not in engine]
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
 
 
 def can_release(user, case: Case) -> bool:
@@ -80,12 +84,17 @@ def release(
         raise DisclosureError(
             "Nothing may be released: the decision on this case does not release anything."
         )
-    allowed = releasable_fields(case)
+    engine = engine_fields(case)
+    overridden = override_fields(case)
+    allowed = engine + [f for f in overridden if f not in engine]
     chosen = list(dict.fromkeys(fields)) if fields else allowed
-    outside = [f for f in chosen if f not in allowed]
-    if outside:
+    # Anything beyond the engine's answer goes out only under a recorded Director's override.
+    beyond = [f for f in chosen if f not in engine and f not in overridden]
+    if beyond:
+        words = ", ".join(vocab.FIELDS.get(f, f) for f in beyond)
         raise DisclosureError(
-            f"Not released by the decision or outside the document's face: {', '.join(outside)}.",
+            f"Beyond the policy engine's answer, with no Director's override recorded for it, "
+            f"or outside the document's face: {words}. Nothing was released.",
             "fields",
         )
     if not chosen:
@@ -177,8 +186,8 @@ def release(
             case,
             user,
             "released",
-            f"Package {rel.ref}: {', '.join(chosen)}"
-            + (f" ({lo or '…'} to {hi or '…'})" if lo or hi else "")
+            f"Package {rel.ref}: {', '.join(vocab.FIELDS.get(f, f) for f in chosen)}"
+            + (f" ({_day(lo) or '…'} to {_day(hi) or '…'})" if lo or hi else "")
             + f"; handed to {rel.handed_to}.",
         )
         if emergency:

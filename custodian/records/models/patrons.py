@@ -21,7 +21,8 @@ class Branch(models.Model):
 class Patron(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
-        CARD_LOST = "card_lost", "Card reported lost or stolen"
+        CARD_LOST = "card_lost", "Card reported lost"
+        CARD_STOLEN = "card_stolen", "Card reported stolen"
         BLOCKED = "blocked", "Blocked"
         EXPIRED = "expired", "Expired"
 
@@ -37,6 +38,9 @@ class Patron(models.Model):
     birth_date = models.DateField(null=True, blank=True)
     home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="patrons")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # The day the card was reported lost or stolen, or the account blocked: the desk's alert
+    # says it ("reported stolen on 3 November"). Empty for older records that never kept it.
+    status_since = models.DateField(null=True, blank=True)
     # Privacy by default: past loans are kept only when the patron asks for it.
     keeps_reading_history = models.BooleanField(default=False)
     registered_on = models.DateField()
@@ -49,8 +53,14 @@ class Patron(models.Model):
                 name="patron_expiry_after_registration",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "card_lost", "blocked", "expired"]),
+                condition=Q(
+                    status__in=["active", "card_lost", "card_stolen", "blocked", "expired"]
+                ),
                 name="patron_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_since__isnull=True) | Q(status_since__gte=F("registered_on")),
+                name="patron_status_since_registration",
             ),
             models.CheckConstraint(condition=~Q(card_number=""), name="patron_card_number_present"),
             # A PIN is stored only as an Argon2 hash (argon2-cffi's "$argon2..." or Django's
