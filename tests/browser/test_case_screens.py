@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from custodian.disclosure import services
 from custodian.disclosure.models import Case
-from custodian.disclosure.services import Intake
 from tests.browser.chromium import MARKS
 from tests.browser.page_checks import axe_violations, raw_codes, shown_text, sideways_scroll
-from tests.disclosure.library import CARD, make_library
+from tests.disclosure.intakes import officer
+from tests.disclosure.library import make_library
 
 PASSWORD = "a long test passphrase 42"
 
@@ -64,20 +64,7 @@ def sign_in(browser, live_server, users):
 
 def _immigration_case(users):
     """An immigration officer with an administrative warrant (Sonoma refers it to the Director)."""
-    data = Intake(
-        requester_kind="immigration",
-        channel="in_person",
-        requested=["registration.address", "loans.titles"],
-        officer_name="J. Smith",
-        officer_badge="4471",
-        officer_agency="ICE",
-        evidence=["officer_credentials"],
-        card_number=CARD,
-        instrument_type="administrative_warrant",
-        instrument_signed_by="agency_officer",
-        instrument_scope=["registration.address"],
-        stated_purpose="Locate a person",
-    )
+    data = officer(stated_purpose="Locate a person")
     return services.intake(user=users["desk"], data=data).case
 
 
