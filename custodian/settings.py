@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "custodian.audit",
     "custodian.desk",
     "custodian.disclosure",
+    "custodian.portal",
     # Throttled staff logins (5 failures per username and address, then 15 minutes out).
     "axes",
     # The API's Swagger page from django-ninja's own static files, not a CDN with an inline
@@ -179,6 +180,11 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CUSTODIAN_TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
+
+# The patron portal (/my/). Many patrons sign in on shared library computers: an idle
+# session ends after this many minutes. PINs are at least this long (libraries issue 4).
+CUSTODIAN_PORTAL_IDLE_MINUTES = int(os.environ.get("CUSTODIAN_PORTAL_IDLE_MINUTES", "15"))
+CUSTODIAN_PIN_MIN_LENGTH = int(os.environ.get("CUSTODIAN_PIN_MIN_LENGTH", "4"))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/", include("custodian.desk.urls")),
     path("disclosure/", include("custodian.disclosure.urls")),
     path("audit/", include("custodian.audit.urls")),
+    path("my/", include("custodian.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,23 @@ class Patron(models.Model):
     status_since = models.DateField(null=True, blank=True)
     # Privacy by default: past loans are kept only when the patron asks for it.
     keeps_reading_history = models.BooleanField(default=False)
+    # When the patron last turned reading history on or off (the portal shows it).
+    reading_history_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class NoticeChannel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        PHONE = "phone", "Phone message"
+        NONE = "none", "No notices"
+
+    # How the patron wants to be told (due soon, overdue, hold ready, a PIN reset).
+    notice_channel = models.CharField(
+        max_length=8, choices=NoticeChannel.choices, default=NoticeChannel.EMAIL
+    )
+    # Privacy by default: notices name no titles unless the patron asks for them.
+    titles_in_notices = models.BooleanField(default=False)
+    # "" = no choice made (the browser's language is used); else a code in LANGUAGES.
+    preferred_language = models.CharField(max_length=8, blank=True, default="")
     registered_on = models.DateField()
     expires_on = models.DateField()
 
@@ -63,6 +80,10 @@ class Patron(models.Model):
                 name="patron_status_since_registration",
             ),
             models.CheckConstraint(condition=~Q(card_number=""), name="patron_card_number_present"),
+            models.CheckConstraint(
+                condition=Q(notice_channel__in=["email", "sms", "phone", "none"]),
+                name="patron_notice_channel_known",
+            ),
             # A PIN is stored only as an Argon2 hash (argon2-cffi's "$argon2..." or Django's
             # "argon2$..." form); a bare PIN can never land in this column.
             models.CheckConstraint(
@@ -94,6 +115,15 @@ class ResponsibleParty(models.Model):
     financially_responsible = models.BooleanField(default=False)
     signed_on = models.DateField(null=True, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The guardian's own library card, when they have one: links them to this patron in
+    # the portal, where they see no more than the profile allows for the child's age.
+    guardian_patron = models.ForeignKey(
+        Patron,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wards",
+    )
 
     class Meta:
         verbose_name_plural = "responsible parties"
@@ -121,6 +151,8 @@ class Authorization(models.Model):
     signed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Made by the patron in the portal (their own written consent), not on paper at the desk.
+    made_in_portal = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
