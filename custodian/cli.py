@@ -2,12 +2,14 @@
 
 import typer
 
-from custodian import server_cli
+from custodian import i18n_cli, server_cli
 from custodian.accounts import cli as accounts_cli
 from custodian.audit import cli as audit_cli
 from custodian.circulation import cli as circulation_cli
 from custodian.disclosure import cli as disclosure_cli
+from custodian.notices import cli as notices_cli
 from custodian.policy import cli as policy_cli
+from custodian.portal import cli as portal_cli
 from custodian.synth import cli as synth_cli
 
 app = typer.Typer(
@@ -25,6 +27,9 @@ for module in (
     disclosure_cli,
     circulation_cli,
     accounts_cli,
+    i18n_cli,
+    notices_cli,
+    portal_cli,
 ):
     module.register(app)
 

@@ -5,7 +5,7 @@ import sys
 import typer
 from rich.console import Console
 
-from custodian import djangoenv
+from custodian import djangoenv, i18n
 
 console = Console()
 
@@ -124,9 +124,19 @@ def serve(
     """Start the web server on the configured database (no demo data)."""
     djangoenv.setup()
     check_profile()
+    i18n.ensure_compiled()  # the Spanish screens' .mo, if missing or stale
     migrate(quiet=True)
     hint_first_account()
     _run_server(host, port)
+
+
+def portal_url(host: str, port: int) -> str:
+    """Where a person trying the demo signs in as a patron (a wildcard address: this machine)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 (compared, not bound)
+        host = "127.0.0.1"
+    if ":" in host:  # an IPv6 address goes in brackets
+        host = f"[{host}]"
+    return f"http://{host}:{port}/my/"
 
 
 def demo(
@@ -141,10 +151,13 @@ def demo(
     """Create or reuse the demo database, fill a new one with a synthetic library, and serve it."""
     djangoenv.setup()
     check_profile()
+    i18n.ensure_compiled()  # the Spanish screens' .mo, if missing or stale
     migrate(quiet=True)
     from custodian.synth import services as synth
 
-    logins = synth.prepare_demo(patrons=patrons, seed=seed, console=console)
+    logins = synth.prepare_demo(
+        patrons=patrons, seed=seed, console=console, portal_url=portal_url(host, port)
+    )
     console.print("\n[bold]Demo staff logins[/bold] (username / password, role):")
     from custodian.words import word_for
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "custodian.desk",
     "custodian.disclosure",
     "custodian.portal",
+    # Due-soon, overdue and hold-ready notices (custodian notices send, from cron).
+    "custodian.notices",
     # Throttled staff logins (5 failures per username and address, then 15 minutes out).
     "axes",
     # The API's Swagger page from django-ninja's own static files, not a CDN with an inline
@@ -53,6 +55,10 @@ MIDDLEWARE = [
     # After WhiteNoise: every page and API answer is no-store, static files stay cacheable.
     "custodian.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language), then the portal's own choice on top of it:
+    # the patron's pick this session, else their stored preference; staff screens English.
+    "django.middleware.locale.LocaleMiddleware",
+    "custodian.portal.language.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,7 +182,10 @@ if HTTPS:
 if os.environ.get("CUSTODIAN_TRUST_X_FORWARDED_PROTO", "") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The patron portal speaks English and Spanish (custodian/locale, compiled by custodian/i18n.py).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("CUSTODIAN_TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -185,6 +194,47 @@ USE_TZ = True
 # session ends after this many minutes. PINs are at least this long (libraries issue 4).
 CUSTODIAN_PORTAL_IDLE_MINUTES = int(os.environ.get("CUSTODIAN_PORTAL_IDLE_MINUTES", "15"))
 CUSTODIAN_PIN_MIN_LENGTH = int(os.environ.get("CUSTODIAN_PIN_MIN_LENGTH", "4"))
+
+# Notices (docs/notices.md). On a test or demo machine they are written as files into
+# DATA_DIR/outbox so a tester can read them; a production site (CUSTODIAN_HTTPS=1) sends
+# real mail by SMTP unless CUSTODIAN_EMAIL_BACKEND says otherwise (`check --deploy` refuses
+# the file backend there, rightly: patrons would never get their notices).
+_EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = os.environ.get("CUSTODIAN_EMAIL_BACKEND", "smtp" if HTTPS else "file")
+_email_backend = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+_mail_options: dict = {}
+if _email_backend.endswith("filebased.EmailBackend"):
+    _outbox_dir = os.environ.get("CUSTODIAN_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
+    _mail_options = {"file_path": _outbox_dir}
+elif _email_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": os.environ.get("EMAIL_USE_TLS", "") == "1",
+    }
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated); the environment names stay.
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "library@localhost")
+# Texts and phone messages go by email to a gateway ("{number}@sms.example.net"). With the
+# file backend they default to a made-up domain, so the outbox shows them too.
+_outbox = _email_backend.endswith("filebased.EmailBackend")
+CUSTODIAN_SMS_GATEWAY = os.environ.get(
+    "CUSTODIAN_SMS_GATEWAY", "{number}@sms.outbox.invalid" if _outbox else ""
+)
+CUSTODIAN_VOICE_GATEWAY = os.environ.get(
+    "CUSTODIAN_VOICE_GATEWAY", "{number}@voice.outbox.invalid" if _outbox else ""
+)
+# A due-soon notice goes this many days before the due date (and any day after, until due).
+CUSTODIAN_NOTICE_DUE_SOON_DAYS = int(os.environ.get("CUSTODIAN_NOTICE_DUE_SOON_DAYS", "3"))
+# Where the notices tell the patron to sign in (the portal's address as patrons reach it).
+CUSTODIAN_PORTAL_URL = os.environ.get("CUSTODIAN_PORTAL_URL", "http://127.0.0.1:8000/my/")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -6,6 +6,8 @@ from custodian.api.main import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
+    # Before "staff/": the Director's list of patrons' concerns (issue 10, Tell the Director).
+    path("staff/concerns/", include("custodian.portal.concern_staff_views")),
     path("staff/", include("custodian.accounts.urls")),
     path("desk/", include("custodian.desk.urls")),
     path("disclosure/", include("custodian.disclosure.urls")),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from custodian.disclosure import vocab
 from custodian.policy import vocabulary
@@ -89,8 +89,21 @@ def _moment(value):
     return value
 
 
+# Spanish dates for the portal's Spanish pages (staff screens are always English): built
+# here rather than from the C library's locale, which a server may not have installed.
+_MESES = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
+
+
+def _spanish() -> bool:
+    return (translation.get_language() or "en").startswith("es")
+
+
 def _hour(moment: dt.datetime) -> str:
     hour = moment.hour % 12 or 12
+    if _spanish():
+        return f"{hour}:{moment.minute:02d} {'a. m.' if moment.hour < 12 else 'p. m.'}"
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}:{moment.minute:02d} {suffix}"
 
@@ -105,6 +118,8 @@ def day(value) -> str:
         return str(value)
     if isinstance(moment, dt.datetime):
         moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    if _spanish():  # "2 de diciembre de 2026"
+        return f"{moment.day} de {_MESES[moment.month - 1]} de {moment.year}"
     return f"{moment.day} {moment:%B %Y}"
 
 

@@ -50,6 +50,18 @@ ACTIONS = {
     "disclosure.invoice": "Opened an invoice",
     "disclosure.transparency": "Opened the transparency report",
     "disclosure.reminders": "Listed reminders",
+    "concern_file": "Wrote to the Director",
+    "concern_list": "Listed patrons' concerns",
+    "concern_read": "Read a patron's concern",
+    "concern_answer": "Answered a patron's concern",
+    "concern_close": "Closed a patron's concern",
+    "portal.signed_in": "The patron signed in online",
+    "portal.pin_changed": "The patron changed their PIN",
+    "portal.pin_reset": "Reset the patron's PIN at the desk",
+    "portal.unlocked": "Unlocked the patron's online sign-in",
+    "portal.notice": "Told the patron their PIN was changed",
+    "portal.who_looked": "The patron read who has looked at their record",
+    "portal.take_my_data": "The patron downloaded everything kept about them",
 }
 
 OUTCOMES = {
@@ -68,6 +80,11 @@ OUTCOMES = {
     "agree": "Every decision agrees",
     "disagree": "Some decisions disagree",
     "failed": "Could not run",
+    "not_locked": "Nothing to unlock",
+    "sent_email": "Sent by email",
+    "sent_sms": "Sent by text message",
+    "sent_phone": "Sent as a phone message",
+    "not_sent": "Not sent (no way to reach the patron); told at the desk",
 }
 
 PURPOSES = {
@@ -76,6 +93,7 @@ PURPOSES = {
     "retention": "The retention schedule",
     "staff_administration": "Running staff accounts",
     "own_record": "The patron's own record",
+    "patron_concern": "A patron's question or complaint to the Director",
     "audit": "Auditing",
     "none": "Not stated",
 }

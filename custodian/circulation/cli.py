@@ -45,4 +45,7 @@ def purge(
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the `custodian` command."""
+    from custodian.circulation import patrons_cli
+
     app.command()(purge)
+    patrons_cli.register(app)

@@ -179,15 +179,22 @@ def revoke_authorization(
     return current
 
 
-def set_reading_history(*, patron: Patron, keep: bool) -> int:
+def set_reading_history(*, patron: Patron, keep: bool, now: dt.datetime | None = None) -> int:
     """Opt in to or out of reading history. Opting out deletes what was kept, at once.
 
     Returns how many past loans were deleted. The patron row lock makes this exclusive with
-    check_in, so a check-in cannot write a PastLoan after the opt-out has run.
+    check_in, so a check-in cannot write a PastLoan after the opt-out has run. The moment of
+    a change is kept (`reading_history_changed_at`); asking for what is already so is no
+    change and keeps the earlier moment.
     """
+    now = resolve_now(now)
     with transaction.atomic():
-        lock(Patron, patron.pk)
-        Patron.objects.filter(pk=patron.pk).update(keeps_reading_history=keep)
+        current = lock(Patron, patron.pk)
+        changes = {"keeps_reading_history": keep}
+        if current.keeps_reading_history != keep:
+            changes["reading_history_changed_at"] = now
+            patron.reading_history_changed_at = now
+        Patron.objects.filter(pk=patron.pk).update(**changes)
         deleted = 0
         if not keep:
             deleted, _ = PastLoan.objects.filter(patron_id=patron.pk).delete()

@@ -5,6 +5,7 @@ the caller's when there is one) and raises a `CirculationError` subclass from
 `custodian.circulation.errors` with a message fit to show at the desk.
 """
 
+from custodian.circulation.guardians import link_guardian, unlink_guardian
 from custodian.circulation.holds import cancel_hold, expire_holds, place_hold
 from custodian.circulation.library_use import (
     book_room,
@@ -55,6 +56,7 @@ __all__ = [
     "expire_holds",
     "fill_hold",
     "hash_pin",
+    "link_guardian",
     "mark_attendance",
     "overdue_fine",
     "pay",
@@ -72,5 +74,6 @@ __all__ = [
     "set_pin",
     "set_reading_history",
     "start_computer_session",
+    "unlink_guardian",
     "verify_pin",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from custodian.desk import views
+from custodian.desk import pin_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     # The opaque ref, never a card number or a name, is what goes into a URL.
     path("patron/<uuid:ref>/", views.patron, name="patron"),
     path("patron/<uuid:ref>/check-out/", views.check_out, name="check_out"),
+    path("patron/<uuid:ref>/pin/", pin_views.pin_reset, name="pin_reset"),
+    path("patron/<uuid:ref>/pin/unlock/", pin_views.pin_unlock, name="pin_unlock"),
 ]

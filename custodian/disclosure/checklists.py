@@ -149,9 +149,56 @@ def decision_page(screen) -> dict:
         if c.get("clause") not in page.shown
     ]
     return {
+        "grant": grant_line(screen.decision),
         "script": script,
+        # The same words in Spanish, for a requester who asks for Spanish (no clauses: those
+        # stay in the policy's language, beside the English lines above).
+        "script_es": [ScriptView(line.key, line.words, []) for line in screen.script_es],
         "must_do": must_do,  # the obligations no step covers, then the steps carrying duties
         # Steps with no duty in this decision (e.g. a custody document's): for reference.
         "steps_later": [s for s in steps if not s.readings],
         "other_clauses": others,
     }
+
+
+# The parts of a record a grant can cover, as the grant line names them (by field prefix).
+_GRANT_PARTS = {
+    "loans": "loans",
+    "overdue": "loans",
+    "lost": "loans",
+    "holds": "holds",
+    "charges": "charges and payments",
+    "payments": "charges and payments",
+    "history": "reading history",
+    "registration": "contact details",
+}
+
+
+def grant_line(decision: dict) -> str | None:
+    """The patron's written authorisation the intake found for this requester, in words:
+    "The patron's written authorisation made on 3 December 2026 in their online account,
+    valid until 10 December 2026, covers: loans." None when the request was not an
+    authorised agent's; a plain refusal line when no live grant names them."""
+    if "authorization" not in decision:
+        return None
+    grant = decision["authorization"]
+    if not grant:
+        return (
+            "No written authorisation from this patron naming this person is on file "
+            "(none was made, or it has expired or been revoked)."
+        )
+    from custodian.words import day
+
+    parts = list(
+        dict.fromkeys(
+            _GRANT_PARTS.get(f.split(".", 1)[0], "other library use") for f in grant["fields"]
+        )
+    )
+    made = "in their online account" if grant.get("made_in_portal") else "on file at the library"
+    until = (
+        f"valid until {day(grant['expires_on'])}" if grant.get("expires_on") else "with no end date"
+    )
+    return (
+        f"The patron's written authorisation made on {day(grant['signed_on'])} {made}, "
+        f"{until}, covers: {', '.join(parts)}."
+    )

@@ -87,6 +87,24 @@ def read_fields(
     )
 
 
+def live_grant(*, user, patron_ref: str, agent_name: str, today=None):
+    """The patron's live written authorisation naming `agent_name` (door.grants.Grant), or
+    None. Read through the door, which audits it without the agent's name."""
+    from custodian.door.grants import live_grant as door_live_grant
+
+    return door_live_grant(
+        reader=staff_reader(user), patron_ref=str(patron_ref), agent_name=agent_name, today=today
+    )
+
+
+def grant_still_live(*, grant_id: int, patron_ref) -> bool:
+    """Whether the patron's grant found at intake is still in force (not withdrawn, not
+    expired)."""
+    from custodian.door.grants import still_live
+
+    return still_live(grant_id=grant_id, patron_ref=patron_ref)
+
+
 def read_package(*, user, patron_ref: str, fields: list[str], hand_over: bool = False) -> Any:
     """Whether this user may see a stored package of `fields` (the door rules and audits it)."""
     from custodian import door

@@ -19,6 +19,16 @@ from custodian.door.lines import (
     ReadingHistory,
     Standing,
 )
+from custodian.door.own import (
+    OwnAccount,
+    OwnActionRefused,
+    OwnHistoryPage,
+    cancel_own_hold,
+    place_own_hold,
+    read_own_account,
+    read_own_history,
+    renew_own,
+)
 from custodian.door.packages import PACKAGE_KEEPERS, read_package
 from custodian.door.patron_view import PatronHandle, PatronView
 from custodian.door.readers import Reader
@@ -41,6 +51,7 @@ from custodian.door.services import (
     record_denial,
     renew,
 )
+from custodian.door.takeout import Takeout, take_my_data
 
 __all__ = [
     "ACTION_FIELDS",
@@ -54,6 +65,9 @@ __all__ = [
     "HoldReceipt",
     "ItemNotFound",
     "LoanLine",
+    "OwnAccount",
+    "OwnActionRefused",
+    "OwnHistoryPage",
     "PACKAGE_KEEPERS",
     "PatronHandle",
     "PatronNotFound",
@@ -65,7 +79,9 @@ __all__ = [
     "Refused",
     "RenewalReceipt",
     "Standing",
+    "Takeout",
     "cancel_hold",
+    "cancel_own_hold",
     "check_in",
     "check_out",
     "find_patron",
@@ -73,8 +89,13 @@ __all__ = [
     "needed_fields",
     "pay",
     "place_hold",
+    "place_own_hold",
     "read_package",
+    "read_own_account",
+    "read_own_history",
     "read_patron",
     "record_denial",
     "renew",
+    "renew_own",
+    "take_my_data",
 ]

@@ -18,6 +18,7 @@ from custodian.policy import limits
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
+from custodian.policy.portal_settings import PortalSettings, load_portal
 from custodian.policy.scripts import load_scripts
 from custodian.policy.vocabulary import (
     CHANNELS,
@@ -124,6 +125,8 @@ class Profile:
     clause_rank: dict[str, int] = field(default_factory=dict, repr=False)
     # The words staff say (or do) for each outcome and obligation (scripts.toml, scripts.py).
     scripts: object = field(default=None, repr=False)
+    # The patron portal's settings (`[portal]`, custodian/policy/portal_settings.py).
+    portal: PortalSettings = field(default_factory=PortalSettings)
     # Answers that depend only on the profile, remembered per process (small, bounded by
     # the vocabulary): proofs per (channel, evidence), bands per age, instrument classes.
     _known: dict = field(default_factory=dict, repr=False)
@@ -347,6 +350,7 @@ def load_profile(folder: Path | str) -> Profile:
         officer_steps=_officer_steps(data, path, text, clauses),
         proofs=_proofs(data, path, text, clauses),
         clauses=clauses,
+        portal=load_portal(data, path, text, clauses),
         rules=rules,
         policies=policies,
         compiled=compiled,

@@ -24,6 +24,12 @@ kind wins over a group, a group over `any`.
 Loading refuses unknown keys and names, an obligation with both or neither of `say` and
 `do`, and any outcome or obligation the profile's rules can produce that has no words
 (naming the rule that produces it), so no decision reaches the screen without a script.
+
+The same words in Spanish, for a requester who asks for Spanish, live beside it in
+`scripts.es.toml` (same tables, same keys). A profile may ship without one; if it has one,
+it must give every entry of scripts.toml, with the same `say`/`do` and the same requester
+variants, so the Spanish script is never a mix of languages. The clauses themselves stay
+in the policy's own language.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from custodian.policy.errors import ProfileError
 from custodian.policy.vocabulary import KINDS, OBLIGATIONS, REQUESTER_GROUPS, REVIEWERS
 
 FILENAME = "scripts.toml"
+SPANISH_FILENAME = "scripts.es.toml"
 # The situations of a decision that get words: its outcome, with whom a referral goes to
 # and whether a refusal only wants more proof (see `situation`).
 SITUATIONS = (
@@ -48,6 +55,23 @@ SITUATIONS = (
 # Words a situation's script may leave to the decision: {proof} is the proof still needed.
 PLACEHOLDERS = {"deny_needs_proof": {"proof"}}
 _WHO = ("any", *KINDS, *REQUESTER_GROUPS)
+# {proof} in scripts.es.toml: each proof a refusal may ask for, as it is asked in Spanish.
+SPANISH_PROOFS = {
+    "library_card": "la tarjeta de la biblioteca",
+    "card_number": "el número completo de la tarjeta",
+    "photo_id": "una identificación con foto",
+    "pin": "el PIN",
+    "written_authorization": "la autorización firmada por el usuario",
+    "officer_credentials": "el nombre y el número de placa del agente",
+}
+
+
+def spanish_proof_words(codes) -> str:
+    """`["card_number", "pin"]` -> "el número completo de la tarjeta y el PIN"."""
+    words = [SPANISH_PROOFS[c] for c in codes]
+    return " y ".join(words) if len(words) <= 2 else ", ".join(words[:-1]) + " y " + words[-1]
+
+
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -77,6 +101,8 @@ class Scripts:
     path: Path
     outcomes: dict[str, Words]
     obligations: dict[str, Words]
+    # The same words in Spanish (scripts.es.toml), or None when the profile gives none.
+    spanish: Scripts | None = None
 
     def for_outcome(self, decision: dict, kind: str | None, proof: str = "") -> str:
         """The words to say for the decision's outcome, to this kind of requester."""
@@ -156,8 +182,6 @@ def load_scripts(folder: Path, rules: dict, *, proofs: bool) -> Scripts:
     `rules`: the profile's rules (profile.Rule, contract rules included); `proofs`: whether
     the profile defines proofs of identity (so a refusal can ask for more).
     """
-    from custodian.policy.profile import _read_toml  # one TOML reader, with its limits
-
     path = folder / FILENAME
     if not path.is_file():
         raise ProfileError(
@@ -165,6 +189,23 @@ def load_scripts(folder: Path, rules: dict, *, proofs: bool) -> Scripts:
             "obligation its rules can produce (see docs/policies.md, 'Words to say')",
             path=folder,
         )
+    outcomes, obligations = _read_words(path)
+    _check_complete(path, outcomes, obligations, rules, proofs)
+    english = Scripts(path, outcomes, obligations)
+    spanish_path = folder / SPANISH_FILENAME
+    if not spanish_path.is_file():
+        return english
+    es_outcomes, es_obligations = _read_words(spanish_path)
+    _check_same_entries(spanish_path, english, es_outcomes, es_obligations)
+    return Scripts(
+        path, outcomes, obligations, spanish=Scripts(spanish_path, es_outcomes, es_obligations)
+    )
+
+
+def _read_words(path: Path) -> tuple[dict[str, Words], dict[str, Words]]:
+    """The [outcome.*] and [obligation.*] tables of one scripts file, checked one by one."""
+    from custodian.policy.profile import _read_toml  # one TOML reader, with its limits
+
     data, text = _read_toml(path)
     unknown = set(data) - {"outcome", "obligation"}
     if unknown:
@@ -192,8 +233,43 @@ def load_scripts(folder: Path, rules: dict, *, proofs: bool) -> Scripts:
                 line=_line_of(text, f"obligation.{key}"),
             )
         obligations[key] = _words(key, entry, path, text, "obligation", outcome=False)
-    _check_complete(path, outcomes, obligations, rules, proofs)
-    return Scripts(path, outcomes, obligations)
+    return outcomes, obligations
+
+
+def _check_same_entries(path: Path, english: Scripts, outcomes: dict, obligations: dict) -> None:
+    """The Spanish file gives exactly the English file's entries, said or done alike."""
+    for table, theirs, ours in (
+        ("outcome", english.outcomes, outcomes),
+        ("obligation", english.obligations, obligations),
+    ):
+        for key, words in theirs.items():
+            mine = ours.get(key)
+            if mine is None:
+                raise ProfileError(
+                    f"no Spanish words for {table} {key!r}: add [{table}.{key}] (every entry of "
+                    f"{FILENAME} needs its Spanish)",
+                    path=path,
+                )
+            where = f"[{table}.{key}]"
+            if mine.spoken != words.spoken:
+                kind = "say" if words.spoken else "do"
+                raise ProfileError(
+                    f"{where}: use {kind}, as {FILENAME} does", path=path, line=mine.line
+                )
+            if set(mine.by_who) != set(words.by_who):
+                raise ProfileError(
+                    f"{where}: give words for the same requesters as {FILENAME} "
+                    f"({', '.join(sorted(words.by_who))})",
+                    path=path,
+                    line=mine.line,
+                )
+        for key, mine in ours.items():
+            if key not in theirs:
+                raise ProfileError(
+                    f"[{table}.{key}] is not in {FILENAME}: the Spanish file translates it",
+                    path=path,
+                    line=mine.line,
+                )
 
 
 def _check_complete(path, outcomes, obligations, rules: dict, proofs: bool) -> None:

@@ -19,6 +19,9 @@ from custodian.door import Reader
 PATRON_KEY = "portal_patron_ref"
 EVIDENCE_KEY = "portal_evidence"
 SEEN_KEY = "portal_last_seen"
+# Set at sign-in when the card is a guardian's, linked to a child's record: the menu then
+# offers "My children".
+CHILDREN_KEY = "portal_has_children"
 
 
 def idle_seconds() -> int:
@@ -27,10 +30,17 @@ def idle_seconds() -> int:
 
 def sign_in(request, *, patron_ref, evidence=("card_number", "pin")) -> None:
     """Start a fresh patron session (new session key: no fixation, no staff left in it)."""
+    # The language picked on the sign-in page carries over (custodian/portal/language.py).
+    language = request.session.get("portal_language")
     request.session.flush()
+    if language:
+        request.session["portal_language"] = language
     request.session[PATRON_KEY] = str(patron_ref)
     request.session[EVIDENCE_KEY] = list(evidence)
     request.session[SEEN_KEY] = time.time()
+    from custodian.portal.selectors_grants import has_linked_children
+
+    request.session[CHILDREN_KEY] = has_linked_children(patron_ref=patron_ref)
 
 
 def sign_out(request) -> None:

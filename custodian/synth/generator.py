@@ -29,8 +29,11 @@ MIN_PATRONS = 3  # the three showcase patrons
 
 SHOWCASE_TEXT = {
     "adult": "adult: loans (one overdue), holds, charges, history",
-    "teen": "15-year-old; a guardian signed for charges",
-    "child": "10-year-old with a parent on the card",
+    "teen": "15-year-old: an overdue loan, owes a fine; guardian signed",
+    "child": "10-year-old; the guardian above is linked to the card",
+    # For the patron portal (/my/): their own cards and PINs.
+    "reader": "keeps a reading history: see it, download it, delete it",
+    "guardian": "guardian with own card, linked to the teen and the child",
     # Cards the desk warns about (custodian/desk/alerts.py): one of each kind.
     "card_lost": "card reported lost: the desk warns, check-out is refused",
     "card_stolen": "card reported stolen: the desk warns, check-out is refused",

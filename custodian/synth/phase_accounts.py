@@ -19,15 +19,16 @@ PAID, PARTLY, OPEN = "paid", "partly", "open"
 def _plan_charges(ctx: Context, rng: random.Random) -> list[tuple]:
     """(patron, kind, amount, item or None, assessed_at, note, settlement) in a stable order."""
     charges: list[tuple] = []
-    adult = ctx.showcase.get("adult")
+    adult, teen = ctx.showcase.get("adult"), ctx.showcase.get("teen")
     fines = list(ctx.fines)
-    if adult is not None and not any(fine[0] == adult for fine in fines):
-        # The showcase adult owes something, whatever the dice said.
-        returned = ctx.now - dt.timedelta(days=rng.randint(5, 30))
-        fines.append((adult, rng.randrange(len(ctx.i_status)), returned, 8 * FINE_PER_DAY, 8))
+    for owes in (adult, teen):
+        if owes is not None and not any(fine[0] == owes for fine in fines):
+            # The showcase adult and teen owe something, whatever the dice said.
+            returned = ctx.now - dt.timedelta(days=rng.randint(5, 30))
+            fines.append((owes, rng.randrange(len(ctx.i_status)), returned, 8 * FINE_PER_DAY, 8))
     # Overdue fines are assessed at check-in, as circulation's check_in does; most are paid.
     for patron, item, returned, amount, days_late in fines:
-        if patron == adult:
+        if patron in (adult, teen):
             settlement = PARTLY
         else:
             settlement = rng.choices((PAID, PARTLY, OPEN), weights=(80, 8, 12))[0]

@@ -25,6 +25,9 @@ from custodian.synth.progress import Tracker
 from custodian.synth.rand import at, opening_minutes, sub_rng
 
 ACTIVE = Patron.Status.ACTIVE
+# Loan transactions at least, and loans still out at least (the first one overdue).
+SHOWCASE_LOANS = {"adult": 12, "teen": 4, "reader": 60}
+SHOWCASE_OUT = {"adult": 3, "teen": 1}
 # Patrons whose cards still let them have items out (an expired card cannot borrow).
 CAN_HAVE_LOANS = {
     ACTIVE,
@@ -78,12 +81,17 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="circulation")
     pools = _Pools(ctx, rng)
     out_since: dict[int, tuple[int, dt.datetime]] = {}  # item -> (days ago, checked out at)
-    adult = ctx.showcase.get("adult")
+    # The showcase patrons have what the demo says they have, whatever the dice said: the
+    # adult and the teen an overdue loan, the opted-in reader a long reading history.
+    at_least = {ctx.showcase.get(k): n for k, n in SHOWCASE_LOANS.items()}
+    out_now = {ctx.showcase.get(k): n for k, n in SHOWCASE_OUT.items()}
+    at_least.pop(None, None)
+    out_now.pop(None, None)
     per_patron = []
     for index in range(ctx.patrons):
         transactions = round(rng.expovariate(1 / LOANS_PER_PATRON))
-        if index == adult:
-            transactions = max(transactions, 12)
+        if index in at_least:
+            transactions = max(transactions, at_least[index])
         per_patron.append(transactions)
 
     # First the loans still out, so returned loans can be dated around them.
@@ -93,8 +101,8 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
         current = (
             sum(1 for _ in range(transactions) if rng.random() < CURRENT_SHARE) if can_borrow else 0
         )
-        if index == adult:
-            current = max(current, 3)
+        if index in out_now:
+            current = max(current, out_now[index])
         returned_per_patron.append(transactions - current)
         for number in range(current):
             item = pools.take(_taste(rng, ctx.p_group[index]))
@@ -102,7 +110,7 @@ def plan_circulation(*, ctx: Context, tracker: Tracker) -> None:
                 returned_per_patron[index] += 1
                 continue
             overdue_share = 0.6 if ctx.p_status[index] == Patron.Status.BLOCKED else 0.15
-            overdue = rng.random() < overdue_share or (index == adult and number == 0)
+            overdue = rng.random() < overdue_share or (index in out_now and number == 0)
             renewals = rng.choice((0, 0, 0, 1, 2))
             if overdue:
                 due = ctx.today - dt.timedelta(days=rng.randint(1, 60))

@@ -17,6 +17,11 @@ RENEWAL_DAYS = 3 * 365  # cards run three years at a time
 
 # Showcase patrons sit at fixed indices so the demo can point staff at them.
 SHOWCASE = {"adult": (0, ADULT, 38), "teen": (1, TEEN, 15), "child": (2, CHILD, 10)}
+# Two more for the patron portal, chosen from the patrons the dice made (so no other patron
+# changes): an adult who opted in to a reading history, and an adult with their own card who
+# is the teen's and the child's guardian. Both active and registered for at least a year.
+GUARDIAN_AGES = (30, 60)
+PORTAL_TENURE_DAYS = 365
 # One card of each kind the desk warns about, at fixed indices when the library has them.
 # Their dice are still rolled (then the status overridden), so no other registration changes.
 ALERTS = {
@@ -63,6 +68,7 @@ PARTY_COLUMNS = (
     "financially_responsible",
     "signed_on",
     "phone",
+    "guardian_patron_id",
 )
 AUTHORIZATION_COLUMNS = (
     "patron_id",
@@ -212,6 +218,53 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
             )
 
     insert(Patron, PATRON_COLUMNS, rows(), tracker=tracker, written=ctx.written)
+    _pick_portal_patrons(ctx)
+
+
+def _pick_portal_patrons(ctx: Context) -> None:
+    """Label the first fitting reader and guardian among the active adults of a year's
+    standing; in a library whose dice made no opted-in adult, the first other adult opts in."""
+    taken = {*ctx.showcase.values(), *ctx.alerts.values()}
+    eligible = [
+        index
+        for index in range(ctx.patrons)
+        if index not in taken
+        and ctx.p_group[index] == ADULT
+        and ctx.p_status[index] == Patron.Status.ACTIVE
+        and (ctx.today - ctx.p_registered[index]).days >= PORTAL_TENURE_DAYS
+    ]
+    low, high = GUARDIAN_AGES
+    guardian = next(
+        (i for i in eligible if not ctx.p_history[i] and low <= ctx.p_age[i] <= high),
+        next((i for i in eligible if not ctx.p_history[i]), None),
+    )
+    reader = next((i for i in eligible if ctx.p_history[i]), None)
+    if reader is None:
+        reader = next((i for i in eligible if i != guardian), None)
+        if reader is not None:
+            ctx.p_history[reader] = True
+            Patron.objects.filter(pk=ctx.patron_id(reader)).update(keeps_reading_history=True)
+    if reader is not None:
+        ctx.showcase["reader"] = reader
+    if guardian is not None:
+        ctx.showcase["guardian"] = guardian
+
+
+def _guardian(ctx: Context) -> tuple[int, str] | None:
+    """(patron id, name) of the showcase guardian, whose own card the wards' rows link."""
+    index = ctx.showcase.get("guardian")
+    if index is None:
+        return None
+    first, last = Patron.objects.values_list("first_name", "last_name").get(pk=ctx.patron_id(index))
+    return ctx.patron_id(index), f"{first} {last}"
+
+
+def _linked(row: tuple, guardian: tuple[int, str] | None, relationship: str) -> tuple:
+    """A ward's responsible-party row as the showcase guardian's: their name, their card."""
+    if guardian is None:
+        return row
+    patron_id, _name, _relationship, _signs, signed_on, phone = row[:6]
+    return (patron_id, guardian[1], relationship, True, signed_on, phone, guardian[0])
 
 
 def _party(rng: random.Random, *, ctx: Context, index: int, relationship: str, signs: bool):
@@ -224,6 +277,7 @@ def _party(rng: random.Random, *, ctx: Context, index: int, relationship: str, s
         # Signing for a minor's card happens at registration, hence the date.
         ctx.p_registered[index] if signs else None,
         _phone(rng),
+        None,
     )
 
 
@@ -231,15 +285,21 @@ def write_responsible_parties(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="responsible-parties")
     parent, guardian = ResponsibleParty.Relationship.PARENT, ResponsibleParty.Relationship.GUARDIAN
     caretaker = ResponsibleParty.Relationship.CARETAKER
+    # The showcase guardian's own card stands on the teen's and the child's first row (the
+    # dice for those rows are still rolled, so every other row stays as the seed made it).
+    own_card = _guardian(ctx)
+    wards = {ctx.showcase.get("teen"), ctx.showcase.get("child")} - {None}
 
     def rows():
         for index, group in enumerate(ctx.p_group):
             if index == ctx.showcase.get("teen"):
-                yield _party(rng, ctx=ctx, index=index, relationship=guardian, signs=True)
+                row = _party(rng, ctx=ctx, index=index, relationship=guardian, signs=True)
+                yield _linked(row, own_card, guardian)
             elif group == CHILD:
                 # Every child has someone responsible; the first one signs for the card.
                 first = rng.choices((parent, guardian, caretaker), weights=(90, 8, 2))[0]
-                yield _party(rng, ctx=ctx, index=index, relationship=first, signs=True)
+                row = _party(rng, ctx=ctx, index=index, relationship=first, signs=True)
+                yield _linked(row, own_card, guardian) if index in wards else row
                 if rng.random() < 0.6:
                     yield _party(
                         rng, ctx=ctx, index=index, relationship=parent, signs=rng.random() < 0.2

@@ -36,6 +36,11 @@ __all__ = [
 ]
 
 LOGINS_FILE = "demo-logins.json"
+# The desk's first morning looks up these three; the portal's reader and guardian are left
+# to the person trying the demo (their "who has looked" starts empty).
+MORNING_LABELS = ("adult", "teen", "child")
+# The order the demo prints its patrons in: the four to sign in to the portal as, first.
+PRINT_ORDER = ("adult", "reader", "guardian", "teen", "child")
 
 # One demo login per staff role; desk staff and the manager work at the central library.
 DEMO_USERS = (
@@ -63,7 +68,9 @@ def generate_library(
     return generate(patrons=patrons, seed=seed, branches=branches, console=console)
 
 
-def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[DemoLogin]:
+def prepare_demo(
+    *, patrons: int, seed: int, console: Console | None, portal_url: str | None = None
+) -> list[DemoLogin]:
     """Create the demo library on an empty database, or reuse the one already there.
 
     Returns one login per staff role. On a reused database the stored logins come back
@@ -86,7 +93,7 @@ def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[De
         print_summary(console=console, summary=summary)
         logins = _reset_demo_users()
         write_private_json(path, [vars(login) for login in logins])
-        calls = desk_morning.play(card_numbers=showcase_card_numbers())
+        calls = desk_morning.play(card_numbers=showcase_card_numbers(labels=MORNING_LABELS))
         console.print(
             f"A first morning at the desk: {calls} look-ups and actions through the door."
         )
@@ -97,7 +104,7 @@ def prepare_demo(*, patrons: int, seed: int, console: Console | None) -> list[De
             f"A week of disclosure requests: {len(played)} taken at the desk, "
             "carried on by the branch manager and the director as the policy decided."
         )
-    print_showcase(console=console)
+    print_showcase(console=console, portal_url=portal_url)
     return logins
 
 
@@ -166,24 +173,54 @@ def print_summary(*, console: Console, summary: Summary) -> None:
     )
 
 
-def showcase_card_numbers() -> list[str]:
+def showcase_card_numbers(*, labels: tuple[str, ...] | None = None) -> list[str]:
+    """The showcase cards (only those with `labels`, in the stored order, when given)."""
     data = read_json(settings.DATA_DIR / DEMO_PATRONS_FILE)
     if not isinstance(data, dict):
         return []
-    return [entry["card_number"] for entry in data.get("showcase", [])]
+    return [
+        entry["card_number"]
+        for entry in data.get("showcase", [])
+        if labels is None or entry.get("label") in labels
+    ]
 
 
-def print_showcase(*, console: Console) -> None:
-    """Card numbers worth looking up in the demo; synthetic, so fine to print. No names."""
+def _policy_name() -> str:
+    from custodian.policy import RequestError, get_engine
+
+    try:
+        return get_engine().profile(settings.CUSTODIAN_PROFILE).display_name
+    except (RequestError, KeyError):
+        return str(settings.CUSTODIAN_PROFILE)
+
+
+def print_showcase(*, console: Console, portal_url: str | None = None) -> None:
+    """Demo cards and their PINs, for the desk and for signing in to the portal; synthetic,
+    so fine to print. No names."""
     path = settings.DATA_DIR / DEMO_PATRONS_FILE
     data = read_json(path)
     if not isinstance(data, dict) or not data.get("showcase"):
         return
-    console.print("\n[bold]Demo patrons[/bold] (card number, what to look for):")
-    for entry in data["showcase"]:
-        console.print(f"  {entry['card_number']}  {entry['description']}")
+    where = portal_url or "/my/ on the demo server"
+    console.print(
+        f"\n[bold]Demo patrons (sign in at {where})[/bold]", highlight=False, soft_wrap=True
+    )
+    console.print(f"  The library's policy: {_policy_name()}", highlight=False, soft_wrap=True)
+    console.print(f"  {'card number':<15} {'PIN':<5} who", highlight=False, soft_wrap=True)
+    order = {label: n for n, label in enumerate(PRINT_ORDER)}
+    entries = sorted(data["showcase"], key=lambda e: order.get(e.get("label"), len(order)))
+    for entry in entries:
+        console.print(
+            f"  {entry['card_number']:<15} {entry.get('pin', ''):<5} {entry['description']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if data.get("alerts"):
-        console.print("Cards the desk warns about:")
+        console.print("Cards the desk warns about:", soft_wrap=True)
         for entry in data["alerts"]:
-            console.print(f"  {entry['card_number']}  {entry['description']}")
-    console.print(f"Their PINs are listed in {path}.")
+            console.print(
+                f"  {entry['card_number']}  {entry['description']}", highlight=False, soft_wrap=True
+            )
+    console.print(
+        f"Every demo card's PIN follows the rule kept in {path}.", highlight=False, soft_wrap=True
+    )

@@ -8,7 +8,11 @@ databases into a real data directory, and parallel runs never share a test datab
 import os
 import tempfile
 
+from custodian.i18n import ensure_compiled
+
 os.environ["CUSTODIAN_DATA_DIR"] = tempfile.mkdtemp(prefix="custodian-test-")
+# The Spanish screens under test read the compiled catalogue (.mo is not committed).
+ensure_compiled()
 os.environ.setdefault(
     "CUSTODIAN_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )

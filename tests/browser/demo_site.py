@@ -204,6 +204,11 @@ def _refs() -> dict:
         "officer_case": str(officer.ref) if officer else None,
         "package": [str(released.ref), str(release.ref)] if release else None,
         "invoice_case": str(costs.ref) if costs else None,
+        # The portal's demo patrons (card, PIN), typed into the sign-in form, never a URL.
+        "portal": {s["label"]: [s["card_number"], s["pin"]] for s in showcase},
+        "teen": str(
+            Patron.objects.filter(card_number=cards["teen"]).values_list("ref", flat=True).get()
+        ),
         # The IT administrator's page for one staff account: the demo's desk clerk.
         "staff_person": get_user_model().objects.get(username="desk").pk,
     }

@@ -149,13 +149,17 @@ def _around(text: str, m: re.Match, width: int = 28) -> str:
     return f"…{before}[{m.group()}]{after}…"
 
 
-def duplicated_clauses(text: str, profile: str) -> list[str]:
+def duplicated_clauses(text: str, profile: str, *, ids: bool = True) -> list[str]:
     """A clause cited twice on one page: the same clause id, or the same sentence of a
-    clause's text, appearing more than once in what the person reads."""
+    clause's text, appearing more than once in what the person reads.
+
+    `ids=False` for a page that is an index of situations (the privacy page), where each
+    names the sections it rests on and links to their one full text: ids may repeat there,
+    texts may not."""
     flat = " ".join(text.split())
     problems = []
     for pattern, clause_id, sentences in _clauses(profile):
-        hits = list(pattern.finditer(flat)) if pattern is not None else []
+        hits = list(pattern.finditer(flat)) if pattern is not None and ids else []
         if len(hits) > 1:
             where = " | ".join(_around(flat, m) for m in hits[:3])
             problems.append(f"clause {clause_id} cited {len(hits)} times: {where}")

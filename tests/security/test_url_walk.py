@@ -24,6 +24,8 @@ from tests.door import library
 PARAMS = ("year", "status", "format", "next", "q", "p", "o", "page", "limit", "offset", "zz")
 # The auditor's access-log filters (custodian/audit/views.py).
 PARAMS += ("staff", "patron", "from", "to", "outcome")
+# The Director's list of patrons' concerns (custodian/portal/concern_staff_views.py).
+PARAMS += ("show",)
 # Already URL-encoded, so that the bytes reach Django as written.
 BAD_VALUES = (
     "",  # empty

@@ -20,7 +20,7 @@ from custodian.disclosure.services._common import (
     request_is_sealed,
 )
 from custodian.policy.explain import proof_words
-from custodian.policy.scripts import situation
+from custodian.policy.scripts import situation, spanish_proof_words
 
 
 @dataclass
@@ -62,6 +62,8 @@ class DeskScreen:
     headline: str
     # What to say, first person: the outcome's words, then each obligation that is said.
     script: list[ScriptLine] = field(default_factory=list)
+    # The same words in Spanish (the profile's scripts.es.toml), or [] if it has none.
+    script_es: list[ScriptLine] = field(default_factory=list)
 
 
 def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
@@ -111,6 +113,12 @@ def desk_screen(*, user, req: DisclosureRequest) -> DeskScreen:
         sealed=request_is_sealed(req),
         headline=headline,
         script=script_lines(req=req, decision=req.decision, scripts=scripts),
+        script_es=script_lines(
+            req=req,
+            decision=req.decision,
+            scripts=scripts.spanish if scripts else None,
+            spanish=True,
+        ),
     )
 
 
@@ -136,7 +144,9 @@ def _line(i: ChecklistItem, scripts=None) -> ChecklistLine:
     )
 
 
-def script_lines(*, req: DisclosureRequest, decision: dict, scripts) -> list[ScriptLine]:
+def script_lines(
+    *, req: DisclosureRequest, decision: dict, scripts, spanish: bool = False
+) -> list[ScriptLine]:
     """The words to say for this decision: the outcome's, then each obligation said aloud.
 
     Each line carries the clauses it rests on: for an obligation, the clauses that brought
@@ -152,11 +162,8 @@ def script_lines(*, req: DisclosureRequest, decision: dict, scripts) -> list[Scr
     own = [c for c in texts if c not in duty_clauses] or list(texts)
     lines = []
     if situation(decision) in scripts.outcomes:
-        proof = (
-            proof_words(list(decision.get("needs_proof") or ()))
-            if decision.get("needs_proof")
-            else ""
-        )
+        needs = list(decision.get("needs_proof") or ())
+        proof = (spanish_proof_words(needs) if spanish else proof_words(needs)) if needs else ""
         lines.append(
             ScriptLine(
                 situation(decision),

@@ -14,6 +14,11 @@ def contract_request(req: DisclosureRequest, review: dict | None = None) -> dict
     requester: dict[str, Any] = {"kind": req.requester_kind}
     if req.financially_responsible:
         requester["financially_responsible"] = True
+    # The patron's grant found at intake (kept with the decision, so a review or a replay
+    # asks the same question): its fields are the scope of the written authorisation.
+    grant = (getattr(req, "decision", None) or {}).get("authorization")
+    if req.requester_kind == "authorized_agent" and grant:
+        requester["authorization_scope"] = list(grant["fields"])
     instrument = None
     if req.instrument_type:
         instrument = {

@@ -252,6 +252,23 @@ def _age_through_door(user, patron_ref, now=None) -> int | None:
     return max(0, today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
 
 
+def _grant_on_file(*, user, data: Intake, patron_ref, now=None) -> dict | None:
+    """For someone asking as the patron's authorised agent: the patron's live written
+    authorisation naming them ({} when there is none), or None when not such a request.
+    Matching is on the name the desk took down, ignoring case and spacing."""
+    if data.requester_kind != "authorized_agent" or not patron_ref:
+        return None
+    if not data.requester_name.strip():
+        return {}
+    found = gateways.live_grant(
+        user=user,
+        patron_ref=patron_ref,
+        agent_name=data.requester_name,
+        today=timezone.localdate(now),
+    )
+    return found.as_dict() if found is not None else {}
+
+
 def intake(*, user, data: Intake, scan=None, now=None, patron_ref=None) -> DeskScreen:
     """Record a request, let the engine decide at once, open a case where needed.
 
@@ -272,6 +289,7 @@ def intake(*, user, data: Intake, scan=None, now=None, patron_ref=None) -> DeskS
             ) from exc
         except gateways.LookupRefused as exc:
             raise Forbidden(f"The patron lookup was refused: {exc}", "card_number") from exc
+    grant = _grant_on_file(user=user, data=data, patron_ref=patron_ref, now=now)
     if data.patron_age is None and patron_ref and data.requester_kind == "guardian":
         # The policies turn on the child's age; read it through the door (audited).
         data.patron_age = _age_through_door(user, patron_ref, now)
@@ -305,7 +323,15 @@ def intake(*, user, data: Intake, scan=None, now=None, patron_ref=None) -> DeskS
         sealed=sealed,
         created_by=user,
     )
+    if grant is not None:
+        # The grant is on file, so the desk need not see the paper: it counts as the
+        # written authorisation (the profile may still want the holder's photo ID).
+        if grant:
+            req.evidence = list(dict.fromkeys([*req.evidence, "written_authorization"]))
+        req.decision = {"authorization": grant or None}
     decision = _decide(contract_request(req))
+    if grant is not None:
+        decision["authorization"] = grant or None
     if "nondisclosure" in decision.get("obligations", []):
         req.sealed = True
     req.decision = decision

@@ -23,6 +23,18 @@ from custodian.disclosure.services._common import (
 from custodian.disclosure.services.engine import _citation_text, _clauses, _decide, contract_request
 
 
+def _without_withdrawn_grant(req, review_block: dict) -> dict:
+    """The engine's question for a review. A patron's grant found at intake counts only if
+    it is still in force now: withdrawn or expired since, its scope and the written
+    authorisation it stood for are dropped, so the review releases nothing on it."""
+    request = contract_request(req, review=review_block)
+    grant = (req.decision or {}).get("authorization")
+    if grant and not gateways.grant_still_live(grant_id=grant["id"], patron_ref=req.patron_ref):
+        request["requester"].pop("authorization_scope", None)
+        request["evidence"] = [e for e in request["evidence"] if e != "written_authorization"]
+    return request
+
+
 def review(
     *,
     user,
@@ -57,7 +69,7 @@ def review(
     }
     if instrument_valid is not None:
         review_block["instrument_valid"] = bool(instrument_valid)
-    decision = _decide(contract_request(case.request, review=review_block))
+    decision = _decide(_without_withdrawn_grant(case.request, review_block))
     with transaction.atomic():
         rv = Review.objects.create(
             case=case,
