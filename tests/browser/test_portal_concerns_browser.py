@@ -4,30 +4,16 @@ labels, raw codes, sideways scrolling at 390 px) and, with CUSTODIAN_SCREENSHOTS
 """
 
 import datetime as dt
-import os
-import time
-from importlib import import_module
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.test import override_settings
 from django.utils import timezone
 
 from custodian.accounts.models import Role
 from custodian.door import Reader
-from custodian.portal import session
 from custodian.portal.services_concerns import answer_days, file_concern
 from tests.browser.chromium import MARKS
-from tests.browser.page_checks import (
-    axe_violations,
-    raw_codes,
-    shown_text,
-    sideways_scroll,
-    unfold,
-    unlabelled_controls,
-)
+from tests.browser.portal_pages import page_problems, signed_in_context
 from tests.door import library
 
 pytestmark = MARKS
@@ -48,41 +34,6 @@ def people(django_user_model, settings):
     return patron, director
 
 
-def _patron_context(browser, live_server, patron):
-    """A browser already signed in as `patron` (the sign-in form is tested elsewhere)."""
-    store = import_module(django_settings.SESSION_ENGINE).SessionStore()
-    store[session.PATRON_KEY] = str(patron.ref)
-    store[session.EVIDENCE_KEY] = ["card_number", "pin"]
-    store[session.SEEN_KEY] = time.time()
-    store.save()
-    ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    ctx.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": store.session_key,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return ctx
-
-
-def _check(page, name: str, problems: list[str]) -> None:
-    """Screenshot (when asked) and every page check, collected rather than stopping."""
-    shots = os.environ.get("CUSTODIAN_SCREENSHOTS")
-    folder = Path(shots) / "portal-concerns" if shots else None
-    if folder:
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    unfold(page)
-    found = axe_violations(page, Axe()) + unlabelled_controls(page) + raw_codes(shown_text(page))
-    assert page.locator("h1").count() == 1, f"{name}: one <h1>"
-    found += sideways_scroll(page, folder / f"{name}--390px.png" if folder else None)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    problems += [f"{name}: {p}" for p in found]
-
-
 @override_settings(CUSTODIAN_PROFILE="jackson-county")
 def test_a_concern_goes_to_the_director_and_the_answer_comes_back(browser, live_server, people):
     patron, director = people
@@ -91,7 +42,7 @@ def test_a_concern_goes_to_the_director_and_the_answer_comes_back(browser, live_
     file_concern(reader=Reader.patron(patron.ref), topic="kept", message="An old one", now=late)
     problems: list[str] = []
 
-    mine = _patron_context(browser, live_server, patron)
+    mine = signed_in_context(browser, live_server, patron)
     page = mine.new_page()
     page.set_default_timeout(15000)
     page.goto("/my/tell-the-director/")
@@ -104,7 +55,7 @@ def test_a_concern_goes_to_the_director_and_the_answer_comes_back(browser, live_
     assert WORDS in page.inner_text("main")
     assert "Waiting for the Director" in page.inner_text("main")
     assert WORDS not in page.url
-    _check(page, "patron-wrote", problems)
+    problems += page_problems(page, "patron-wrote", folded_too=True)
 
     staff = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     desk = staff.new_page()
@@ -119,12 +70,12 @@ def test_a_concern_goes_to_the_director_and_the_answer_comes_back(browser, live_
     listing = desk.inner_text("main")
     assert "2 waiting for an answer" in listing and "1 past the due date" in listing
     assert WORDS not in listing
-    _check(desk, "director-list", problems)
+    problems += page_problems(desk, "director-list", folded_too=True)
 
     desk.click("text=Who was told about me, or who looked")
     desk.wait_for_load_state()
     assert WORDS in desk.inner_text("main")
-    _check(desk, "director-concern", problems)
+    problems += page_problems(desk, "director-concern", folded_too=True)
     desk.fill("#concern-answer", ANSWER)
     desk.click("button >> text=Save the answer and close")
     desk.wait_for_load_state()
@@ -134,7 +85,7 @@ def test_a_concern_goes_to_the_director_and_the_answer_comes_back(browser, live_
     page.reload()
     main = page.inner_text("main")
     assert ANSWER in main and "Closed" in main
-    _check(page, "patron-answered", problems)
+    problems += page_problems(page, "patron-answered", folded_too=True)
     mine.close()
     staff.close()
     assert not problems, "\n".join(problems)
