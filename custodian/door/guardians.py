@@ -22,7 +22,7 @@ from custodian.door.errors import PatronNotFound
 from custodian.door.fields import render, standing
 from custodian.door.patron_view import PatronView
 from custodian.door.readers import Reader
-from custodian.door.ruling import Citation, Ruling, age_on, requested_fields
+from custodian.door.ruling import Ruling, age_on, from_decision, requested_fields
 from custodian.policy import decide
 from custodian.records.models import Patron, ResponsibleParty
 
@@ -99,26 +99,7 @@ def _request(*, reader: Reader, party, fields, age, purpose) -> dict:
 
 
 def _ruling(fields: tuple[str, ...], decision: dict) -> Ruling:
-    allowed = set(decision["release"])
-    released = tuple(f for f in fields if f in allowed)
-    if released == fields:
-        outcome = "release"
-    elif released:
-        outcome = "partial_release"
-    else:
-        outcome = decision["outcome"] if decision["outcome"] in ("refer", "deny") else "deny"
-    return Ruling(
-        requested=fields,
-        released=released,
-        outcome=outcome,
-        refer_to=decision.get("refer_to"),
-        obligations=tuple(decision.get("obligations", ())),
-        citations=tuple(
-            Citation(clause=c["clause"], text=c.get("text", ""))
-            for c in decision.get("citations", ())
-        ),
-        explanation=decision.get("explanation", ""),
-    )
+    return from_decision(fields, decision)
 
 
 def read_ward(*, reader: Reader, child_ref, fields) -> tuple[PatronView, str | None]:

@@ -27,7 +27,7 @@ from custodian.audit.services import append_access
 from custodian.door.errors import PatronNotFound
 from custodian.door.fields import render
 from custodian.door.patron_view import PatronView
-from custodian.door.ruling import Citation, Ruling, age_on, requested_fields
+from custodian.door.ruling import Ruling, age_on, from_decision, requested_fields
 from custodian.policy import decide
 from custodian.records.models import Patron
 
@@ -100,22 +100,7 @@ def notice_ruling(
     }
     if age is not None:
         request["patron"] = {"age": age}
-    decision = decide(request)
-    allowed = set(decision["release"])
-    released = tuple(f for f in fields if f in allowed)
-    outcome = "release" if released == fields else "partial_release" if released else "deny"
-    return Ruling(
-        requested=fields,
-        released=released,
-        outcome=outcome,
-        refer_to=decision.get("refer_to"),
-        obligations=tuple(decision.get("obligations", ())),
-        citations=tuple(
-            Citation(clause=c["clause"], text=c.get("text", ""))
-            for c in decision.get("citations", ())
-        ),
-        explanation=decision.get("explanation", ""),
-    )
+    return from_decision(fields, decide(request), passes_on_refer=False)
 
 
 def send_notice(

@@ -174,3 +174,33 @@ def ask(*, reader: Reader, purpose: str | None, fields: tuple[str, ...], age: in
         explanation=explanation,
         beyond_need=beyond_need,
     )
+
+
+def from_decision(
+    fields: tuple[str, ...], decision: dict, *, passes_on_refer: bool = True
+) -> Ruling:
+    """The Ruling for `fields` from an engine decision, with no staff need-to-know narrowing
+    (a patron's guardian, a notice). Nothing released: the engine's refer/deny, or a plain
+    deny where `passes_on_refer` is False (a notice has no one to refer to)."""
+    allowed = set(decision["release"])
+    released = tuple(f for f in fields if f in allowed)
+    if released == fields:
+        outcome = "release"
+    elif released:
+        outcome = "partial_release"
+    elif passes_on_refer and decision["outcome"] in ("refer", "deny"):
+        outcome = decision["outcome"]
+    else:
+        outcome = "deny"
+    return Ruling(
+        requested=fields,
+        released=released,
+        outcome=outcome,
+        refer_to=decision.get("refer_to"),
+        obligations=tuple(decision.get("obligations", ())),
+        citations=tuple(
+            Citation(clause=c["clause"], text=c.get("text", ""))
+            for c in decision.get("citations", ())
+        ),
+        explanation=decision.get("explanation", ""),
+    )
