@@ -7,9 +7,12 @@ from custodian.accounts import cli as accounts_cli
 from custodian.audit import cli as audit_cli
 from custodian.circulation import cli as circulation_cli
 from custodian.disclosure import cli as disclosure_cli
+from custodian.holds import cli as holds_cli
 from custodian.notices import cli as notices_cli
 from custodian.policy import cli as policy_cli
 from custodian.portal import cli as portal_cli
+from custodian.retention import cli as retention_cli
+from custodian.statistics import cli as statistics_cli
 from custodian.synth import cli as synth_cli
 
 app = typer.Typer(
@@ -30,6 +33,9 @@ for module in (
     i18n_cli,
     notices_cli,
     portal_cli,
+    retention_cli,
+    holds_cli,
+    statistics_cli,
 ):
     module.register(app)
 

@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "custodian.portal",
     # Due-soon, overdue and hold-ready notices (custodian notices send, from cron).
     "custodian.notices",
+    # Issue 11: the records' lifetime (retention schedule and purge, legal holds and
+    # erasure, statistics that identify no one).
+    "custodian.retention",
+    "custodian.holds",
+    "custodian.statistics",
     # Throttled staff logins (5 failures per username and address, then 15 minutes out).
     "axes",
     # The API's Swagger page from django-ninja's own static files, not a CDN with an inline

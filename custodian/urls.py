@@ -8,6 +8,10 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     # Before "staff/": the Director's list of patrons' concerns (issue 10, Tell the Director).
     path("staff/concerns/", include("custodian.portal.concern_staff_views")),
+    # Before "staff/": the records' lifetime (issue 11).
+    path("staff/retention/", include("custodian.retention.urls")),
+    path("staff/holds/", include("custodian.holds.urls")),
+    path("staff/statistics/", include("custodian.statistics.urls")),
     path("staff/", include("custodian.accounts.urls")),
     path("desk/", include("custodian.desk.urls")),
     path("disclosure/", include("custodian.disclosure.urls")),

@@ -1,0 +1,1 @@
+"""Legal holds (records a court or the director needs kept) and erasing a closed account."""

@@ -1,0 +1,1 @@
+"""How long each record is kept (the profile's [retention] schedule) and `custodian purge`."""

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401  (screens are added here)
+
+app_name = "retention"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Statistics that identify no one: counts written at each act, small cells suppressed."""

@@ -1,0 +1,7 @@
+"""`custodian` sub-commands of the statistics app (filled in by its issue-11 work)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    del app
