@@ -21,6 +21,10 @@ class Item(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="items")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
     replacement_cost = models.DecimalField(max_digits=8, decimal_places=2, default=25)
+    # The library's own names for its collections and item types ("Children's fiction",
+    # "DVD"), as an ILS exports them; the statistics count by them.
+    collection = models.CharField(max_length=60, blank=True, default="")
+    item_type = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         constraints = [
