@@ -11,6 +11,7 @@ from custodian.holds import cli as holds_cli
 from custodian.notices import cli as notices_cli
 from custodian.policy import cli as policy_cli
 from custodian.portal import cli as portal_cli
+from custodian.records import keys_cli
 from custodian.retention import cli as retention_cli
 from custodian.statistics import cli as statistics_cli
 from custodian.synth import cli as synth_cli
@@ -36,6 +37,7 @@ for module in (
     retention_cli,
     holds_cli,
     statistics_cli,
+    keys_cli,
 ):
     module.register(app)
 

@@ -14,6 +14,7 @@ from custodian.audit.services import record_access
 from custodian.circulation._common import lock
 from custodian.circulation.errors import InvalidRecord
 from custodian.records.models import Patron, ResponsibleParty
+from custodian.records.selectors import patron_by_card
 
 
 def link_guardian(
@@ -106,10 +107,10 @@ def link_guardian_by_cards(
     actor_role: str = "system",
 ) -> ResponsibleParty:
     """`link_guardian` for the command line, which knows the two cards by number only."""
-    child = Patron.objects.filter(card_number=(child_card or "").strip()).first()
+    child = patron_by_card(child_card)
     if child is None:
         raise InvalidRecord("No patron has the child's card number. Check it and try again.")
-    guardian = Patron.objects.filter(card_number=(guardian_card or "").strip()).first()
+    guardian = patron_by_card(guardian_card)
     if guardian is None:
         raise InvalidRecord("No patron has the guardian's card number. Check it and try again.")
     return link_guardian(

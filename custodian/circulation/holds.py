@@ -13,6 +13,7 @@ from custodian.circulation._common import ensure_good_standing, local_day, lock,
 from custodian.circulation.errors import HoldAlreadyPlaced, HoldNotOpen, HoldRefused
 from custodian.circulation.selectors import next_waiting_hold
 from custodian.records.models import Branch, Hold, Item, Loan, Patron
+from custodian.statistics import services as statistics
 
 HOLD_SHELF_DAYS = 7
 OPEN = (Hold.Status.WAITING, Hold.Status.READY)
@@ -64,6 +65,13 @@ def place_hold(
             if Hold.objects.filter(item_id=item.pk, patron_id=patron.pk, status__in=OPEN).exists():
                 raise HoldAlreadyPlaced() from None
             raise
+        statistics.count(
+            "hold_placed",
+            branch_id=pickup_branch.pk,
+            when=now,
+            birth_date=patron.birth_date,
+            item_id=item.pk,
+        )
         if current.status == Item.Status.AVAILABLE:
             ready = route_item(item=current, today=today, hold_shelf_days=hold_shelf_days)
             if ready is not None and ready.pk == hold.pk:
@@ -74,7 +82,8 @@ def place_hold(
 
 def cancel_hold(*, hold: Hold, now: dt.datetime | None = None) -> Hold:
     """Cancel an open hold; a ready item passes to the next patron in line."""
-    today = local_day(resolve_now(now))
+    now = resolve_now(now)
+    today = local_day(now)
     if hold.item_id is None:
         raise HoldNotOpen()  # only a closed hold has no item
     with transaction.atomic():
@@ -83,6 +92,13 @@ def cancel_hold(*, hold: Hold, now: dt.datetime | None = None) -> Hold:
         if current.status not in OPEN:
             raise HoldNotOpen()
         was_ready = current.status == Hold.Status.READY
+        statistics.count(
+            "hold_cancelled",
+            branch_id=current.pickup_branch_id,
+            when=now,
+            birth_date=_birth_date(current.patron_id),
+            item_id=current.item_id,
+        )
         # A closed hold names neither patron nor item (closed_hold_is_anonymous).
         current.status, current.patron, current.item = Hold.Status.CANCELLED, None, None
         current.save(update_fields=["status", "patron", "item"])
@@ -92,16 +108,24 @@ def cancel_hold(*, hold: Hold, now: dt.datetime | None = None) -> Hold:
     return current
 
 
+def _birth_date(patron_id: int | None) -> dt.date | None:
+    """Only for the statistics' age band (the date itself is not kept)."""
+    if patron_id is None:
+        return None
+    return Patron.objects.filter(pk=patron_id).values_list("birth_date", flat=True).first()
+
+
 def expire_holds(*, now: dt.datetime | None = None, hold_shelf_days: int = HOLD_SHELF_DAYS) -> int:
     """Expire ready holds not picked up by their date; pass each item on. Returns how many."""
-    today = local_day(resolve_now(now))
+    now = resolve_now(now)
+    today = local_day(now)
     expired = 0
     overdue_ids = list(
         Hold.objects.filter(status=Hold.Status.READY, ready_until__lt=today).values_list(
-            "pk", "item_id"
+            "pk", "item_id", "patron_id", "pickup_branch_id"
         )
     )
-    for hold_id, item_id in overdue_ids:
+    for hold_id, item_id, patron_id, pickup_branch_id in overdue_ids:
         # One transaction per hold: a long sweep must not hold every item's lock at once.
         with transaction.atomic():
             item = lock(Item, item_id)
@@ -110,6 +134,13 @@ def expire_holds(*, now: dt.datetime | None = None, hold_shelf_days: int = HOLD_
             ).update(status=Hold.Status.EXPIRED, patron=None, item=None)
             if updated:
                 expired += 1
+                statistics.count(
+                    "hold_expired",
+                    branch_id=pickup_branch_id,
+                    when=now,
+                    birth_date=_birth_date(patron_id),
+                    item_id=item_id,
+                )
                 if item.status == Item.Status.ON_HOLD_SHELF:
                     route_item(item=item, today=today, hold_shelf_days=hold_shelf_days)
     return expired

@@ -31,6 +31,7 @@ from custodian.records.models import (
     RoomBooking,
     SearchRecord,
 )
+from custodian.statistics import services as statistics
 
 # --- programs --------------------------------------------------------------------------
 
@@ -49,17 +50,44 @@ def register_for_program(
             >= current.capacity
         ):
             raise ProgramFull()
+        now = resolve_now(now)
         try:
             with transaction.atomic():
-                return ProgramRegistration.objects.create(
-                    program=current, patron=patron, registered_at=resolve_now(now)
+                registration = ProgramRegistration.objects.create(
+                    program=current, patron=patron, registered_at=now
                 )
         except IntegrityError:
             raise AlreadyRegistered() from None
+        statistics.count(
+            "program_registration",
+            branch_id=current.branch_id,
+            when=now,
+            birth_date=patron.birth_date,
+        )
+    return registration
 
 
 def mark_attendance(*, registration: ProgramRegistration, attended: bool) -> ProgramRegistration:
-    ProgramRegistration.objects.filter(pk=registration.pk).update(attended=attended)
+    """Record whether the patron came. The attendance count (in the program's month) moves
+    only when the answer changes to or from "came": marking twice counts once."""
+    with transaction.atomic():
+        current = (
+            ProgramRegistration.objects.select_for_update()
+            .select_related("program")
+            .get(pk=registration.pk)
+        )
+        before = current.attended is True
+        ProgramRegistration.objects.filter(pk=registration.pk).update(attended=attended)
+        if before != (attended is True):
+            statistics.count(
+                "program_attendance",
+                branch_id=current.program.branch_id,
+                when=current.program.starts_at,
+                birth_date=Patron.objects.filter(pk=current.patron_id)
+                .values_list("birth_date", flat=True)
+                .first(),
+                take_back=before,
+            )
     registration.attended = attended
     return registration
 
@@ -86,13 +114,21 @@ def start_computer_session(
         with transaction.atomic():
             if busy.exists():
                 raise WorkstationInUse()
-            return ComputerSession.objects.create(
+            session = ComputerSession.objects.create(
                 patron=patron,
                 guest_pass=guest_pass,
                 branch=branch,
                 workstation=workstation,
                 started_at=resolve_now(now),
             )
+            # A guest pass has no age: counted as "age not recorded".
+            statistics.count(
+                "computer_session",
+                branch_id=branch.pk,
+                when=session.started_at,
+                birth_date=patron.birth_date if patron is not None else None,
+            )
+            return session
     except IntegrityError:
         # The partial unique index one_open_session_per_workstation caught a race.
         if busy.exists():
@@ -144,13 +180,14 @@ def book_room(
         while True:
             try:
                 with transaction.atomic():
-                    return RoomBooking.objects.create(
+                    booking = RoomBooking.objects.create(
                         room=current,
                         patron=patron,
                         starts_at=starts_at,
                         ends_at=ends_at,
                         attendees=attendees,
                     )
+                break
             except IntegrityError:
                 if overlapping.exists():
                     raise RoomUnavailable() from None
@@ -163,6 +200,14 @@ def book_room(
                 deadlocks += 1
                 if not _is_deadlock(error) or deadlocks > _DEADLOCK_RETRIES:
                     raise
+        # Room use in the month it is used.
+        statistics.count(
+            "room_booking",
+            branch_id=current.branch_id,
+            when=starts_at,
+            birth_date=patron.birth_date,
+        )
+    return booking
 
 
 _DEADLOCK_RETRIES = 2
@@ -203,13 +248,23 @@ def request_ill(
 ) -> InterlibraryLoanRequest:
     if not title.strip():
         raise InvalidRecord("Enter the title requested.")
-    return InterlibraryLoanRequest.objects.create(
-        patron=patron,
-        title=title.strip(),
-        author=author,
-        lending_library=lending_library,
-        requested_at=resolve_now(now),
-    )
+    now = resolve_now(now)
+    with transaction.atomic():
+        request = InterlibraryLoanRequest.objects.create(
+            patron=patron,
+            title=title.strip(),
+            author=author,
+            lending_library=lending_library,
+            requested_at=now,
+        )
+        # Counted at the patron's home branch: an interlibrary loan has no other.
+        statistics.count(
+            "ill_request",
+            branch_id=patron.home_branch_id,
+            when=now,
+            birth_date=patron.birth_date,
+        )
+    return request
 
 
 ILL_CLOSED = (InterlibraryLoanRequest.Status.RETURNED, InterlibraryLoanRequest.Status.CANCELLED)

@@ -44,6 +44,7 @@ from custodian.records.models import (
     PastLoan,
     Patron,
 )
+from custodian.statistics import services as statistics
 
 LOAN_DAYS = 21
 MAX_RENEWALS = 3
@@ -119,9 +120,12 @@ def _lend(
     now: dt.datetime,
     due_on: dt.date,
     hold_id: int | None,
+    birth_date: dt.date | None,
 ) -> Loan:
     """Insert the loan and mark the item (and the hold it fills). The caller holds the write
     lock on the item (its row lock, or SQLite's database lock) and has checked everything.
+    Counts the check-out (and the hold filled) for the statistics: no patron, only the band
+    of `birth_date`.
 
     The unique Loan.item, not this code, is the final word on "one current loan per item":
     the row lock makes the loser wait and then see the item on loan; the conflict clause
@@ -145,6 +149,10 @@ def _lend(
     cursor.execute(_SET_ITEM_STATUS, [Item.Status.ON_LOAN, item_id])
     if hold_id is not None:
         cursor.execute(_FILL_HOLD, [Hold.Status.FILLED, hold_id])
+    tally = dict(branch_id=branch_id, when=now, birth_date=birth_date, item_id=item_id)
+    statistics.count("checkout", **tally, cursor=cursor)
+    if hold_id is not None:
+        statistics.count("hold_filled", **tally, cursor=cursor)
     # All of Loan's columns, in its field order.
     return Loan.from_db(db.alias, None, (row[0], item_id, patron_id, branch_id, now, due_on, 0))
 
@@ -172,6 +180,7 @@ def check_out(
             now=now,
             due_on=today + dt.timedelta(days=days),
             hold_id=hold_id,
+            birth_date=patron.birth_date,
         )
     loan.item, loan.patron, loan.branch = current, patron, branch
     item.status = Item.Status.ON_LOAN
@@ -216,6 +225,7 @@ def check_out_fresh(
             now=now,
             due_on=today + dt.timedelta(days=days),
             hold_id=hold_id,
+            birth_date=patron.birth_date,
         )
     item.status = Item.Status.ON_LOAN
     return loan
@@ -306,6 +316,13 @@ def check_in(
             )
 
         _count_circulation(loan=loan)
+        statistics.count(
+            "return",
+            branch_id=branch.pk,
+            when=now,
+            birth_date=patron.birth_date,
+            item_id=current.pk,
+        )
         loan.delete()
         hold = route_item(item=current, today=today, hold_shelf_days=hold_shelf_days)
     item.status = current.status
@@ -346,5 +363,12 @@ def renew(
         current.due_on = max(current.due_on, today + dt.timedelta(days=days))
         current.renewals += 1
         current.save(update_fields=["due_on", "renewals"])
+        statistics.count(
+            "renewal",
+            branch_id=current.branch_id,
+            when=now,
+            birth_date=current.patron.birth_date,
+            item_id=current.item_id,
+        )
     loan.due_on, loan.renewals = current.due_on, current.renewals
     return current

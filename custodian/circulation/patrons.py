@@ -22,6 +22,7 @@ from custodian.records.models import (
     Patron,
     ResponsibleParty,
 )
+from custodian.records.selectors import card_in_use
 
 REGISTRATION_YEARS = 3
 PIN_LENGTH = range(4, 65)
@@ -80,7 +81,7 @@ def register_patron(
                 keeps_reading_history=keeps_reading_history,
             )
     except IntegrityError:
-        if Patron.objects.filter(card_number=card_number).exists():
+        if card_in_use(card_number):
             raise CardNumberTaken() from None
         raise
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from custodian.desk import pin_views, views
+from custodian.desk import close_views, pin_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("patron/<uuid:ref>/check-out/", views.check_out, name="check_out"),
     path("patron/<uuid:ref>/pin/", pin_views.pin_reset, name="pin_reset"),
     path("patron/<uuid:ref>/pin/unlock/", pin_views.pin_unlock, name="pin_unlock"),
+    path("patron/<uuid:ref>/close/", close_views.close_account, name="close_account"),
 ]

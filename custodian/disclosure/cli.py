@@ -53,6 +53,7 @@ def transparency_report(
             table.add_row("none", "0")
         console.print(table)
     console.print(f"[italic]{report['note']}[/italic]")
+    console.print(f"[italic]{report['suppression']}[/italic]")
 
 
 def register(app: typer.Typer) -> None:

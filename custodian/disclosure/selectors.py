@@ -186,8 +186,9 @@ def reminders(user, *, now=None) -> list[dict]:
     return out
 
 
-def transparency(year: int) -> dict:
-    """Counts for the board. Requests whose case is sealed are left out until unsealed."""
+def transparency_counts(year: int) -> dict:
+    """The board's counts before suppression: for `transparency` (and tests) only; nothing
+    that publishes figures may print these."""
     qs = DisclosureRequest.objects.filter(created_at__year=year)
     sealed = Q(case__sealed=True) | Q(sealed=True, case__isnull=True)
     shown = qs.exclude(sealed)
@@ -207,9 +208,63 @@ def transparency(year: int) -> dict:
         "releases": shown.filter(case__releases__isnull=False).distinct().count(),
         # Decisions that gave more than the policy engine's answer (the Director's override).
         "overrides": shown.filter(case__written_decisions__override=True).distinct().count(),
+    }
+
+
+BREAKDOWNS = ("by_requester_kind", "by_document_type", "by_outcome")
+
+
+def transparency(year: int) -> dict:
+    """Counts for the board, the API and `custodian transparency-report`, with the library's
+    small-cell suppression (custodian/statistics/suppression.py): a figure below the
+    profile's `min_cell_size` is "fewer than N", and others in the same breakdown are
+    "withheld" so that none can be worked out from the total. The total is the same in all
+    three breakdowns: if one of them needs it withheld, it is withheld in all. Requests
+    whose case is sealed are left out until unsealed."""
+    from custodian.statistics.services import current
+    from custodian.statistics.suppression import Figure, Mark, suppress_list
+
+    raw = transparency_counts(year)
+    n = current().min_cell_size
+
+    def publish(withhold_total: bool) -> tuple[dict, Figure]:
+        out, total = {}, None
+        for name in BREAKDOWNS:
+            keys = list(raw[name])
+            figures, grand = suppress_list(
+                [raw[name][k] for k in keys],
+                min_cell_size=n,
+                keep_total=True,
+                withhold_total=withhold_total,
+            )
+            out[name] = {k: f.public(n) for k, f in zip(keys, figures, strict=True)}
+            if total is None or not grand.shown:
+                total = grand
+        return out, total
+
+    breakdowns, total = publish(False)
+    if not total.shown and total.mark is Mark.WITHHELD:
+        breakdowns, total = publish(True)
+    if not raw["total"]:
+        total = Figure(0, Mark.SHOWN if n <= 1 else Mark.FEWER)
+
+    def single(value: int):
+        return Figure(value, Mark.FEWER if value < n else Mark.SHOWN).public(n)
+
+    return {
+        "year": year,
+        "total": total.public(n),
+        **breakdowns,
+        "releases": single(raw["releases"]),
+        "overrides": single(raw["overrides"]),
+        "min_cell_size": n,
         "note": (
             "Requests under a secrecy order (a USA PATRIOT Act / FISA order or any nondisclosure order) "
             "are left out of this report while they remain sealed; it may therefore omit some requests."
+        ),
+        "suppression": (
+            f'Figures below {n} are shown as "fewer than {n}", and some others are withheld, '
+            "so that no small figure can be worked out from the totals."
         ),
     }
 

@@ -54,10 +54,10 @@ def wards(*, reader: Reader) -> tuple[Ward, ...]:
     (the child's first name is read to tell the guardian which child is which)."""
     me = _guardian_ref(reader)
     with transaction.atomic():
-        rows = (
-            ResponsibleParty.objects.filter(guardian_patron__ref=me)
-            .select_related("patron")
-            .order_by("patron__first_name", "pk")
+        # First names are sealed at rest (docs/encryption.md): sorted here, not in SQL.
+        rows = sorted(
+            ResponsibleParty.objects.filter(guardian_patron__ref=me).select_related("patron"),
+            key=lambda r: (r.patron.first_name.casefold(), r.pk),
         )
         found = tuple(
             Ward(

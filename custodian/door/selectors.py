@@ -16,6 +16,7 @@ from custodian.door.readers import Reader
 from custodian.door.ruling import age_on, ask, refusal, requested_fields, staff_need_to_know
 from custodian.policy import get_engine
 from custodian.records.models import Patron
+from custodian.records.selectors import patron_by_card
 
 LOOKUP_FIELDS = ("registration.status",)
 
@@ -34,13 +35,7 @@ def find_patron(*, reader: Reader, card_number: str) -> PatronHandle | None:
     purpose = "library_business" if reader.kind == "staff" else None
     today = timezone.localdate()
     with transaction.atomic():
-        patron = (
-            Patron.objects.only("ref", "status", "birth_date")
-            .filter(card_number=card_number)
-            .first()
-            if card_number
-            else None
-        )
+        patron = patron_by_card(card_number, Patron.objects.only("ref", "status", "birth_date"))
         if reader.kind == "patron" and (patron is None or patron.ref != reader.patron_ref):
             ruling = refusal(LOOKUP_FIELDS, "A patron may look up only their own card.")
         else:

@@ -72,6 +72,7 @@ _SELECT_PATRON_AND_ITEM = (
     " WHERE p.ref = %s"
 )
 _PATRON_REF = Patron._meta.get_field("ref")
+_PATRON_BIRTH = Patron._meta.get_field("birth_date")
 
 
 def _patron_and_item_for_check_out(cursor, patron_ref, barcode: str) -> tuple[Patron, Item]:
@@ -85,7 +86,9 @@ def _patron_and_item_for_check_out(cursor, patron_ref, barcode: str) -> tuple[Pa
         raise PatronNotFound()
     if row[4] is None:
         raise ItemNotFound()
-    patron = Patron.from_db(cursor.db.alias, _CHECK_OUT_PATRON, row[:4])
+    # The birth date is sealed at rest: opened as the ORM would (docs/encryption.md).
+    birth = _PATRON_BIRTH.from_db_value(row[1], None, cursor.db)
+    patron = Patron.from_db(cursor.db.alias, _CHECK_OUT_PATRON, (row[0], birth, *row[2:4]))
     patron.ref = ref
     return patron, Item.from_db(cursor.db.alias, _CHECK_OUT_ITEM, row[4:])
 

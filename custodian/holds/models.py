@@ -11,8 +11,14 @@ from django.db.models import F, Q
 
 class LegalHold(models.Model):
     ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Empty only on a released hold whose patron was erased afterwards: the hold stays in
+    # the director's history, naming no one (legal_hold_active_names_patron).
     patron = models.ForeignKey(
-        "records.Patron", on_delete=models.PROTECT, related_name="legal_holds"
+        "records.Patron",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legal_holds",
     )
     # Retention category names (custodian.retention); empty means every category.
     categories = models.JSONField(default=list, blank=True)
@@ -60,6 +66,10 @@ class LegalHold(models.Model):
             models.CheckConstraint(
                 condition=Q(released_at__isnull=True) | Q(released_at__gte=F("placed_at")),
                 name="legal_hold_released_after_placed",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=False) | Q(patron__isnull=False),
+                name="legal_hold_active_names_patron",
             ),
         ]
         indexes = [models.Index(fields=["released_at"])]

@@ -67,3 +67,14 @@ def held_q(
 def patron_is_held(patron_id: int) -> bool:
     """Whether any active hold names this patron (erasure refuses while one does)."""
     return LegalHold.objects.filter(patron_id=patron_id, released_at__isnull=True).exists()
+
+
+def hold_counts() -> dict[str, int]:
+    """How many holds are in force (by case, by hand, sealed) and released: counts only."""
+    active = LegalHold.objects.filter(released_at__isnull=True)
+    return {
+        "in_force_from_a_case": active.filter(sealed=False, case__isnull=False).count(),
+        "in_force_by_hand": active.filter(sealed=False, case__isnull=True).count(),
+        "in_force_sealed": active.filter(sealed=True).count(),
+        "released": LegalHold.objects.filter(released_at__isnull=False).count(),
+    }

@@ -19,6 +19,7 @@ from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
 from custodian.policy.portal_settings import PortalSettings, load_portal
+from custodian.policy.retention import MIRRORED, RetentionRule, load_schedule
 from custodian.policy.scripts import load_scripts
 from custodian.policy.vocabulary import (
     CHANNELS,
@@ -127,6 +128,8 @@ class Profile:
     scripts: object = field(default=None, repr=False)
     # The patron portal's settings (`[portal]`, custodian/policy/portal_settings.py).
     portal: PortalSettings = field(default_factory=PortalSettings)
+    # The retention schedule (`[retention.<category>]`, custodian/policy/retention.py).
+    schedule: dict[str, RetentionRule] = field(default_factory=dict)
     # Answers that depend only on the profile, remembered per process (small, bounded by
     # the vocabulary): proofs per (channel, evidence), bands per age, instrument classes.
     _known: dict = field(default_factory=dict, repr=False)
@@ -356,6 +359,11 @@ def load_profile(folder: Path | str) -> Profile:
         compiled=compiled,
     )
     profile.clause_rank = {clause_id: i for i, clause_id in enumerate(clauses)}
+    profile.schedule = load_schedule(data, profile=name, path=path, text=text, clauses=clauses)
+    # The flat periods older screens read (`video_days`, ...) mirror the schedule's days.
+    profile.retention = dict(profile.retention)
+    for key, category in MIRRORED.items():
+        profile.retention.setdefault(key, profile.schedule[category].days)
     _check_proof_names(cedar_files, profile.proofs)
     profile.scripts = load_scripts(folder, rules, proofs=bool(profile.proofs))
     return profile

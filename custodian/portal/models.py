@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from custodian.records.sealed_fields import SealedField
+
 
 class SignInThrottle(models.Model):
     """Failed sign-ins counted per typed card number and per address.
@@ -38,11 +40,13 @@ class Concern(models.Model):
     ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patron = models.ForeignKey("records.Patron", on_delete=models.CASCADE, related_name="concerns")
     topic = models.CharField(max_length=32)
-    message = models.TextField()
+    # The patron's words and the Director's answer can name people: sealed at rest under the
+    # patron's key (docs/encryption.md).
+    message = SealedField(owner="patron.ref")
     created_at = models.DateTimeField()
     due_on = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(blank=True)
+    answer = SealedField(owner="patron.ref", blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -33,6 +33,7 @@ from custodian.door import PatronNotFound
 from custodian.portal import notify
 from custodian.portal.models import SignInThrottle
 from custodian.records.models import Patron
+from custodian.records.selectors import patron_by_card
 
 CARD_LIMIT = 10
 ADDRESS_LIMIT = 30
@@ -90,11 +91,7 @@ def authenticate(*, card_number: str, pin: str, address: str, now=None) -> SignI
     if _card_locked(card):
         return SignInResult("card_locked")
     typed = normalise_card(card_number)
-    patron = (
-        Patron.objects.only("pk", "ref", "pin_hash", "status").filter(card_number=typed).first()
-        if typed
-        else None
-    )
+    patron = patron_by_card(typed, Patron.objects.only("pk", "ref", "pin_hash", "status"))
     if patron is not None and patron.pin_hash and patron.status in MAY_SIGN_IN:
         ok = verify_pin(patron=patron, pin=pin or "")
     else:
@@ -278,7 +275,7 @@ def unlock(*, user, patron_ref=None, card_number: str | None = None) -> bool:
     command line; `user` None means the command line). True when there was a lock."""
     found = Patron.objects.only("pk", "ref", "card_number")
     if card_number is not None:
-        patron = found.filter(card_number=normalise_card(card_number)).first()
+        patron = patron_by_card(normalise_card(card_number), found)
     else:
         patron = found.filter(ref=patron_ref).first()
     if patron is None:

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401  (screens are added here)
+from django.urls import path
+
+from custodian.retention import views
 
 app_name = "retention"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.schedule, name="schedule"),
+]

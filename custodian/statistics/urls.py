@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401  (screens are added here)
+from django.urls import path
+
+from custodian.statistics import views
 
 app_name = "statistics"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.statistics, name="index"),
+]

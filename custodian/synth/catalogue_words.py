@@ -75,6 +75,19 @@ ADULT_TITLE_PATTERNS = (
     "After the {noun}",
 )
 
+# Magazine titles: the periodicals shelf, for adults and for children.
+MAGAZINES = (
+    "Kestrel Bay Gardener",
+    "Coastal Cooking",
+    "The Valley Quarterly",
+    "Home Workshop",
+    "Trail and Harbor",
+    "Modern Birding",
+    "Consumer Guide",
+    "Northern Science Review",
+)
+CHILDREN_MAGAZINES = ("Little Explorers", "Pip's Puzzle Time", "Young Naturalist")
+
 # Program series: (title, audience, sessions every N days, capacity).
 PROGRAM_SERIES = (
     ("Baby Rhyme Time", "J", 7, 20),

@@ -23,6 +23,12 @@ CURRENT_SHARE = 0.12
 LOAN_DAYS = 21
 # How far back returned loans reach (days): two years of statistics.
 HISTORY_DAYS = 730
+# How far back the reading history asked for with `past_loans` reaches (years), so a
+# retention schedule of a year or more has expired loans to purge.
+HISTORY_YEARS = 5
+MIN_HISTORY_YEARS, MAX_HISTORY_YEARS = 1, 30
+# Past loans an opted-in patron can have at most: one a day of membership on average.
+PAST_LOANS_PER_PATRON_DAY = 1
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Context:
     i_branch: list[int] = field(default_factory=list)
     i_cost: list[Decimal] = field(default_factory=list)
     i_status: list[str] = field(default_factory=list)
+    # What each item is: book, large_print, dvd, audiobook or magazine (phase_library.FORMATS).
+    i_format: list[str] = field(default_factory=list)
 
     # The circulation plan, made before items are written so each item's status is known.
     # loans: (patron, item, branch, checked_out_at, due_on, renewals)

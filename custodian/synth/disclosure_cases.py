@@ -210,19 +210,32 @@ def play(*, seed: int, showcase: dict[str, str], now: dt.datetime | None = None)
 
 
 def _other_patrons(*, seed: int, exclude: set[str], count: int) -> list[str]:
-    """Card numbers of `count` active adults with loans out, drawn with the demo's seed."""
+    """Card numbers of `count` active adults with loans out, drawn with the demo's seed.
+
+    Birth dates and card numbers are sealed at rest (docs/encryption.md), so SQL picks the
+    candidates and Python keeps the adults, opening only as many records as it needs."""
     adult_born_by = years_ago(timezone.localdate(), 18)
-    cards = list(
-        Patron.objects.filter(
-            status=Patron.Status.ACTIVE, birth_date__lte=adult_born_by, loans__isnull=False
-        )
-        .exclude(card_number__in=exclude)
+    ids = list(
+        Patron.objects.filter(status=Patron.Status.ACTIVE, loans__isnull=False)
         .order_by("pk")
-        .values_list("card_number", flat=True)
+        .values_list("pk", flat=True)
         .distinct()
     )
-    if len(cards) > count:
-        cards = sub_rng(seed=seed, phase="disclosure").sample(cards, count)
+    sub_rng(seed=seed, phase="disclosure").shuffle(ids)
+    cards: list[str] = []
+    for start in range(0, len(ids), 200):
+        if len(cards) >= count:
+            break
+        chunk = ids[start : start + 200]
+        found = Patron.objects.filter(pk__in=chunk).only("pk", "card_number", "birth_date")
+        by_id = {p.pk: p for p in found}
+        for pk in chunk:
+            patron = by_id[pk]
+            born = patron.birth_date
+            if born is not None and born <= adult_born_by and patron.card_number not in exclude:
+                cards.append(patron.card_number)
+                if len(cards) >= count:
+                    break
     return cards
 
 

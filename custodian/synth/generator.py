@@ -12,14 +12,21 @@ from rich.console import Console
 from custodian.records import models as records
 from custodian.synth import (
     phase_accounts,
+    phase_history,
     phase_library,
     phase_loans,
     phase_patrons,
     phase_programs,
     phase_services,
+    phase_statistics,
 )
 from custodian.synth.bulk import fast_sqlite, reset_sequences
-from custodian.synth.context import Context
+from custodian.synth.context import (
+    HISTORY_YEARS,
+    MAX_HISTORY_YEARS,
+    MIN_HISTORY_YEARS,
+    Context,
+)
 from custodian.synth.phase_patrons import pin_for_card
 from custodian.synth.private_files import write_private_json
 from custodian.synth.progress import Tracker
@@ -62,6 +69,8 @@ class Summary:
     seconds: float
     written: dict[str, int] = field(default_factory=dict)
     showcase: list[ShowcasePatron] = field(default_factory=list)
+    # Seconds per phase, in the order they ran.
+    phase_seconds: dict[str, float] = field(default_factory=dict)
     # One card of each kind the desk warns about (lost, stolen, expired, blocked).
     alerts: list[ShowcasePatron] = field(default_factory=list)
 
@@ -84,6 +93,7 @@ def _estimates(patrons: int, branches: int) -> dict[str, int]:
         "Circulation plan": patrons,
         "Items": phase_library.item_count(patrons),
         "Loans and history": patrons * 9,
+        "Reading history": 0,
         "Charges and payments": patrons // 3,
         "Programs and rooms": branches * 2_500,
         "Computers and searches": patrons,
@@ -98,13 +108,33 @@ def generate(
     branches: int | None = None,
     now: dt.datetime | None = None,
     console: Console | None = None,
+    past_loans: int | None = None,
+    history_years: int = HISTORY_YEARS,
 ) -> Summary:
     """Fill an empty database with a synthetic library; the same seed gives the same library.
 
-    Raises LibraryExists rather than mixing generated records into a library's real ones.
+    `past_loans`, when given, is exactly how many past loans (opted-in reading history) the
+    library gets, spread over the last `history_years` years (see phase_history).
+
+    Raises LibraryExists rather than mixing generated records into a library's real ones,
+    and ValueError (nothing written) for a count or a period the library cannot have.
     """
     if patrons < MIN_PATRONS:
         raise ValueError(f"generate at least {MIN_PATRONS} patrons")
+    if not MIN_HISTORY_YEARS <= history_years <= MAX_HISTORY_YEARS:
+        raise ValueError(
+            f"the reading history reaches back {MIN_HISTORY_YEARS} to {MAX_HISTORY_YEARS} "
+            f"years, not {history_years}"
+        )
+    if past_loans is not None and past_loans < 0:
+        raise ValueError(f"past loans must be zero or more, not {past_loans:,}")
+    if past_loans is not None and past_loans > patrons * history_years * 365:
+        # Cheap bound before anything is written; the exact one follows the patron plan.
+        raise phase_history.TooManyPastLoans(
+            f"{past_loans:,} past loans is more than {patrons:,} patrons can have over the "
+            f"last {history_years} year(s), even if every one kept a reading history and "
+            "borrowed a book every day."
+        )
     if library_exists():
         raise LibraryExists(
             "The database already holds a library; generate into an empty one "
@@ -126,13 +156,14 @@ def generate(
         fast_sqlite(),
         Tracker(console=console, estimates=_estimates(patrons, ctx.branches)) as tracker,
     ):
-        _run_phases(ctx=ctx, tracker=tracker)
+        _run_phases(ctx=ctx, tracker=tracker, past_loans=past_loans, history_years=history_years)
     summary = Summary(
         patrons=patrons,
         branches=ctx.branches,
         loan_transactions=ctx.transactions,
         seconds=time.perf_counter() - started,
         written=dict(ctx.written),
+        phase_seconds=dict(tracker.seconds),
         showcase=[
             ShowcasePatron(
                 label=label,
@@ -156,7 +187,9 @@ def generate(
     return summary
 
 
-def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
+def _run_phases(
+    *, ctx: Context, tracker: Tracker, past_loans: int | None, history_years: int
+) -> None:
     # One transaction for the whole library: an interrupted run leaves an empty database,
     # never a half-built library that `custodian demo` would then take for a finished one.
     with transaction.atomic():
@@ -164,6 +197,8 @@ def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
             phase_library.make_branches(ctx=ctx, tracker=tracker)
         with tracker.phase("Patrons"):
             phase_patrons.plan_and_write_patrons(ctx=ctx, tracker=tracker)
+        if past_loans is not None:
+            phase_history.check(ctx=ctx, past_loans=past_loans, years=history_years)
         with tracker.phase("Guardians"):
             phase_patrons.write_responsible_parties(ctx=ctx, tracker=tracker)
             phase_patrons.write_authorizations(ctx=ctx, tracker=tracker)
@@ -172,10 +207,18 @@ def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
             phase_loans.plan_circulation(ctx=ctx, tracker=tracker)
         with tracker.phase("Items"):
             phase_library.write_items(ctx=ctx, tracker=tracker)
+        extra = 0
+        if past_loans is not None:
+            extra = phase_history.fit(ctx=ctx, past_loans=past_loans)
         rows = len(ctx.loans) + len(ctx.past) + len(ctx.counts) + len(ctx.holds)
         tracker.set_estimate("Loans and history", rows)
         with tracker.phase("Loans and history"):
             phase_loans.write_circulation(ctx=ctx, tracker=tracker)
+        tracker.set_estimate("Reading history", extra)
+        with tracker.phase("Reading history"):
+            phase_history.write_extra_history(
+                ctx=ctx, extra=extra, years=history_years, tracker=tracker
+            )
         with tracker.phase("Charges and payments"):
             phase_accounts.write_charges_and_payments(ctx=ctx, tracker=tracker)
         with tracker.phase("Programs and rooms"):
@@ -186,6 +229,7 @@ def _run_phases(*, ctx: Context, tracker: Tracker) -> None:
             phase_services.write_reference_ill_and_searches(ctx=ctx, tracker=tracker)
         with tracker.phase("Camera footage"):
             phase_services.write_camera_footage(ctx=ctx, tracker=tracker)
+        phase_statistics.write_statistics(ctx=ctx)  # the tally the desks would have kept
         reset_sequences(
             [
                 records.Branch,

@@ -47,6 +47,8 @@ TASTE_THRESHOLDS = {
     for group, (choices, weights) in TASTE.items()
 }
 FINE_PER_DAY = Decimal("0.25")
+# Redraws of a returned loan's item when the one drawn went out before the patron joined.
+ITEM_TRIES = 8
 FINE_CAP = Decimal("10.00")
 
 
@@ -158,13 +160,24 @@ def _plan_returned(*, ctx, rng, pools, out_since, index: int, count: int) -> Non
         candidates = pools.all[_first_choice(rnd, group)]
         if not candidates:
             continue
-        item = candidates[int(rnd() * len(candidates))]
         days_ago = 2 + int(rnd() * (reach - 1))
         kept = min(days_ago, 3 + int(rnd() * 33))  # back by today at the latest
-        # An item out now came back from its previous borrower before it went out again.
-        current = out_since.get(item)
-        if current is not None and days_ago - kept <= current[0]:
-            days_ago = current[0] + 1 + kept
+        for _ in range(ITEM_TRIES):
+            item = candidates[int(rnd() * len(candidates))]
+            # An item out now came back from its previous borrower before it went out
+            # again, and this patron borrowed it after registering.
+            current = out_since.get(item)
+            if current is None or days_ago - kept > current[0]:
+                break
+            if current[0] + 1 + kept <= reach:
+                days_ago = current[0] + 1 + kept
+                break
+        else:
+            # Out now since before this patron joined, whichever item the dice drew: the
+            # return is counted, but it left no history or fine that would predate the card.
+            key = ctx.pack_count_key(item=item, branch=home, days_ago=days_ago)
+            counts[key] = counts.get(key, 0) + 1
+            continue
         fined = kept > LOAN_DAYS + 2 and rnd() < 0.08
         if keeps or fined:
             checked_out = at(

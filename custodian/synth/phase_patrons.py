@@ -5,7 +5,8 @@ import functools
 import random
 
 from custodian.circulation.services import hash_pin
-from custodian.records.models import Authorization, Patron, ResponsibleParty
+from custodian.records import sealing
+from custodian.records.models import Authorization, DataKey, Patron, ResponsibleParty
 from custodian.synth import words
 from custodian.synth.bulk import insert, next_id
 from custodian.synth.context import ADULT, CHILD, INSTITUTION, TEEN, Context
@@ -60,7 +61,11 @@ PATRON_COLUMNS = (
     "keeps_reading_history",
     "registered_on",
     "expires_on",
+    "card_index",
+    "name_index",
+    "last_name_index",
 )
+KEY_COLUMNS = ("owner_ref", "wrapped", "master_id", "created_at")
 PARTY_COLUMNS = (
     "patron_id",
     "name",
@@ -198,27 +203,80 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
             ctx.p_registered.append(registered)
             ctx.p_last_name.append(last)
             card = ctx.cards[index]
+            # Personal fields are sealed under a new data key per patron (docs/encryption.md).
+            ref, wrapped, master, cipher = sealing.new_key(uuid_from(rng))
+            keys.append((ref, wrapped, master, ctx.now))
+            if len(keys) >= KEY_BATCH:
+                _write_keys(keys, ctx)
+
+            def sealed(name, value, ref=ref, cipher=cipher):
+                return sealing.seal_with(cipher, ref, LABELS[name], value) if value else value
+
             yield (
                 ctx.patron_id0 + index,
-                uuid_from(rng),
-                card,
+                ref,
+                sealed("card_number", card),
                 hashes[pin_for_card(card, ctx.pins)],
-                first,
-                last,
-                _address(rng),
-                phone,
-                email,
-                birth,
+                sealed("first_name", first),
+                sealed("last_name", last),
+                sealed("address", _address(rng)),
+                sealed("phone", phone),
+                sealed("email", email),
+                sealed("birth_date", birth.isoformat()) if birth else None,
                 ctx.branch_ids[branch],
                 status,
                 since,
                 keeps_history,
                 registered,
                 expires,
+                sealing.card_index(card),
+                sealing.name_index(last, first),
+                sealing.last_name_index(last),
             )
 
+    keys: list[tuple] = []
     insert(Patron, PATRON_COLUMNS, rows(), tracker=tracker, written=ctx.written)
+    _write_keys(keys, ctx)
     _pick_portal_patrons(ctx)
+
+
+KEY_BATCH = 5_000
+LABELS = {name: f"records.patron.{name}" for name in PATRON_COLUMNS}
+
+
+def _write_keys(keys: list[tuple], ctx: Context) -> None:
+    """Store the data keys made so far (outside the bar: they are not rows a person counts)."""
+    if keys:
+        insert(DataKey, KEY_COLUMNS, keys, tracker=Tracker(console=None, estimates={}), written={})
+        keys.clear()
+
+
+def sealed_rows(rows, *, labels: dict, by_patron: bool = True, chunk: int = 1_000):
+    """Rows whose first value is a patron id (or None), with the values at the positions in
+    `labels` ({position: "records.model.field"}) sealed under that patron's data key, or the
+    library's own for no patron or when not `by_patron` (keys opened a chunk at a time: two
+    queries per thousand rows)."""
+    batch: list[tuple] = []
+
+    def flush():
+        ids = {row[0] for row in batch if row[0] is not None and by_patron}
+        refs = dict(Patron.objects.filter(pk__in=ids).values_list("pk", "ref"))
+        sealing.preload(refs.values())
+        for row in batch:
+            row = list(row)
+            ref = refs[row[0]] if row[0] is not None and by_patron else sealing.LIBRARY_OWNER
+            for position, label in labels.items():
+                if row[position]:
+                    row[position] = sealing.seal(ref, label, row[position])
+            yield tuple(row)
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
 
 
 def _pick_portal_patrons(ctx: Context) -> None:
@@ -312,7 +370,9 @@ def write_responsible_parties(*, ctx: Context, tracker: Tracker) -> None:
             elif group == ADULT and ctx.p_age[index] >= 80 and rng.random() < 0.05:
                 yield _party(rng, ctx=ctx, index=index, relationship=caretaker, signs=False)
 
-    insert(ResponsibleParty, PARTY_COLUMNS, rows(), tracker=tracker, written=ctx.written)
+    labels = {1: "records.responsibleparty.name", 5: "records.responsibleparty.phone"}
+    sealed = sealed_rows(rows(), labels=labels)
+    insert(ResponsibleParty, PARTY_COLUMNS, sealed, tracker=tracker, written=ctx.written)
 
 
 def write_authorizations(*, ctx: Context, tracker: Tracker) -> None:
@@ -340,4 +400,5 @@ def write_authorizations(*, ctx: Context, tracker: Tracker) -> None:
                 revoked,
             )
 
-    insert(Authorization, AUTHORIZATION_COLUMNS, rows(), tracker=tracker, written=ctx.written)
+    sealed = sealed_rows(rows(), labels={1: "records.authorization.agent_name"})
+    insert(Authorization, AUTHORIZATION_COLUMNS, sealed, tracker=tracker, written=ctx.written)

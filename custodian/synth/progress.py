@@ -1,6 +1,7 @@
 """One Rich progress bar across all the generator's phases."""
 
 import contextlib
+import time
 from collections.abc import Iterator
 
 from rich.console import Console
@@ -28,6 +29,8 @@ class Tracker:
         self._in_phase = 0
         self._phase_estimate = 0
         self._progress = None
+        # Seconds each phase took, in the order they ran (the summary prints them).
+        self.seconds: dict[str, float] = {}
         if console is not None:
             self._progress = Progress(
                 TextColumn("[bold]{task.description:<22}"),
@@ -63,7 +66,9 @@ class Tracker:
         self._in_phase = 0
         if self._progress is not None:
             self._progress.update(self._task, description=name)
+        started = time.perf_counter()
         yield
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
         self._done_before += self._phase_estimate
         self._show(self._done_before)
 

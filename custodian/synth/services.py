@@ -17,6 +17,7 @@ from rich.table import Table
 from custodian.accounts.models import Role
 from custodian.records.models import Branch
 from custodian.synth import desk_morning, disclosure_cases
+from custodian.synth.context import HISTORY_YEARS
 from custodian.synth.generator import (
     DEMO_PATRONS_FILE,
     LibraryExists,
@@ -62,10 +63,29 @@ class DemoLogin:
 
 
 def generate_library(
-    *, patrons: int, seed: int, branches: int | None = None, console: Console | None = None
+    *,
+    patrons: int,
+    seed: int,
+    branches: int | None = None,
+    console: Console | None = None,
+    past_loans: int | None = None,
+    history_years: int = HISTORY_YEARS,
 ) -> Summary:
-    """Generate a synthetic library into the (empty) configured database."""
-    return generate(patrons=patrons, seed=seed, branches=branches, console=console)
+    """Generate a synthetic library into the (empty) configured database.
+
+    `past_loans`: exactly this many past loans (opted-in reading history), spread over the
+    last `history_years` years; None keeps what the circulation plan makes (about one per
+    patron, the last two years). Raises ValueError, with nothing written, for a negative
+    count or more than the library's opted-in patrons can have.
+    """
+    return generate(
+        patrons=patrons,
+        seed=seed,
+        branches=branches,
+        console=console,
+        past_loans=past_loans,
+        history_years=history_years,
+    )
 
 
 def prepare_demo(
@@ -171,6 +191,13 @@ def print_summary(*, console: Console, summary: Summary) -> None:
         f"{summary.patrons:,} patrons, {summary.branches} branches, "
         f"{summary.loan_transactions:,} loan transactions in {summary.seconds:.1f} s."
     )
+    slow = sorted(summary.phase_seconds.items(), key=lambda kv: -kv[1])[:4]
+    if slow:
+        console.print(
+            "Longest phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slow),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def showcase_card_numbers(*, labels: tuple[str, ...] | None = None) -> list[str]:

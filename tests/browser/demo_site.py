@@ -176,13 +176,19 @@ def _refs() -> dict:
 
     from custodian.disclosure.models import Case, DisclosureRequest, Release
     from custodian.records.models import Loan, Patron
+    from custodian.records.sealing import card_index
+    from custodian.records.selectors import card_indexes
 
     showcase = json.loads((settings.DATA_DIR / "demo-patrons.json").read_text())["showcase"]
     cards = {s["label"]: s["card_number"] for s in showcase}
-    adult = Patron.objects.filter(card_number=cards["adult"]).values_list("ref", flat=True).get()
+    adult = (
+        Patron.objects.filter(card_index=card_index(cards["adult"]))
+        .values_list("ref", flat=True)
+        .get()
+    )
     # Items out to anyone but the showcase patrons, whose pages the tests look at.
     loans = (
-        Loan.objects.exclude(patron__card_number__in=cards.values())
+        Loan.objects.exclude(patron__card_index__in=card_indexes(cards.values()))
         .order_by("pk")
         .values_list("item__barcode", flat=True)
     )
@@ -207,7 +213,9 @@ def _refs() -> dict:
         # The portal's demo patrons (card, PIN), typed into the sign-in form, never a URL.
         "portal": {s["label"]: [s["card_number"], s["pin"]] for s in showcase},
         "teen": str(
-            Patron.objects.filter(card_number=cards["teen"]).values_list("ref", flat=True).get()
+            Patron.objects.filter(card_index=card_index(cards["teen"]))
+            .values_list("ref", flat=True)
+            .get()
         ),
         # The IT administrator's page for one staff account: the demo's desk clerk.
         "staff_person": get_user_model().objects.get(username="desk").pk,

@@ -207,6 +207,15 @@ SCREENS = (
     Screen("pin-reset", DESK_ROLES, _ref("patron", "desk:pin_reset")),
     # The Director's list of patrons' concerns (custodian/portal/concern_staff_views.py).
     Screen("concerns", ("director", "designee"), _named("concerns:list")),
+    # The records' lifetime (issue 11): legal holds, closing an account.
+    Screen("legal-holds", ("director", "designee"), _named("holds:list")),
+    Screen("close-account", DESK_ROLES, _ref("patron", "desk:close_account")),
+    Screen(
+        "statistics",
+        ("director", "designee", "branch_manager", "it_admin", "auditor"),
+        _named("statistics:index"),
+    ),
+    Screen("retention", ("director", "it_admin", "auditor"), _named("retention:schedule")),
     # The patron's portal (custodian/portal), signed out and signed in.
     Screen("portal-sign-in", (SIGNED_OUT,), _named("portal:home")),
     Screen(

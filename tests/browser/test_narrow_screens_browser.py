@@ -14,6 +14,7 @@ import pytest
 
 from custodian.disclosure.models import Case
 from custodian.records.models import Loan, Patron
+from custodian.records.sealing import card_index
 from custodian.synth import services as synth
 from tests.browser.chromium import MARKS
 
@@ -75,7 +76,7 @@ def _shoot(page, name: str) -> None:
 
 
 def _ref_of(card_number: str) -> str:
-    return str(Patron.objects.values_list("ref", flat=True).get(card_number=card_number))
+    return str(Patron.objects.values_list("ref", flat=True).get(card_index=card_index(card_number)))
 
 
 def test_staff_pages_fit_a_phone_and_alerts_show_in_the_first_screenful(sign_in, settings):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from rich.console import Console
 from typer.testing import CliRunner
 
+from custodian.records.selectors import patron_by_card
 from custodian.testing.plain_words import pdf_text, raw_codes_in, visible_text
 
 PROFILES = ("sonoma-county", "westchester")
@@ -150,7 +151,6 @@ class _Reader:
 
 def _read_the_demo(printed: str) -> _Reader:
     from custodian.disclosure.models import Case, DisclosureRequest, Release
-    from custodian.records.models import Patron
     from custodian.synth.services import showcase_card_numbers
 
     r = _Reader()
@@ -160,7 +160,7 @@ def _read_the_demo(printed: str) -> _Reader:
     r.get("staff accounts", _url("accounts:people"))
     r.get("desk find", _url("desk:find"))
     for card in showcase_card_numbers():
-        ref = Patron.objects.get(card_number=card).ref
+        ref = patron_by_card(card).ref
         r.get("desk patron", _url("desk:patron", ref), roles=("desk", "manager", "director"))
     r.get("disclosure intake", _url("disclosure:intake"))
     for req in DisclosureRequest.objects.order_by("pk"):

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from custodian.circulation.services import verify_pin
 from custodian.records.models import Loan, PastLoan, Patron, ResponsibleParty
+from custodian.records.selectors import patron_by_card
 from custodian.synth import services
 from custodian.synth.rand import age_on
 from tests.synth.conftest import FIXED_NOW
@@ -29,7 +30,7 @@ def _owed(patron: Patron) -> int:
 def test_the_demo_has_the_four_portal_patrons_with_working_pins(library):
     cards = {s.label: s for s in library.showcase}
     assert set(PORTAL) <= set(cards)
-    patrons = {label: Patron.objects.get(card_number=cards[label].card_number) for label in cards}
+    patrons = {label: patron_by_card(cards[label].card_number) for label in cards}
     for label in PORTAL:
         assert verify_pin(patron=patrons[label], pin=cards[label].pin), label
         assert patrons[label].status == Patron.Status.ACTIVE
@@ -89,7 +90,7 @@ def test_the_demo_prints_the_portal_patrons_with_their_pins(data_dir, settings):
         entry = stored[label]
         line = next(line for line in lines if entry["card_number"] in line)
         assert entry["pin"] in line and entry["description"] in line
-        patron = Patron.objects.get(card_number=entry["card_number"])
+        patron = patron_by_card(entry["card_number"])
         assert verify_pin(patron=patron, pin=entry["pin"])
     # Printed in the order a tester tries them: adult, reader, guardian, teen.
     positions = [printed.index(stored[label]["card_number"]) for label in PORTAL]
@@ -102,9 +103,7 @@ def test_the_desk_morning_still_looks_up_only_the_first_three(data_dir):
     from custodian.audit.models import AuditEntry
 
     services.prepare_demo(patrons=120, seed=5, console=Console(file=io.StringIO()))
-    reader_ref = Patron.objects.get(
-        card_number=services.showcase_card_numbers(labels=("reader",))[0]
-    ).ref
+    reader_ref = patron_by_card(services.showcase_card_numbers(labels=("reader",))[0]).ref
     # The reader's "who has looked" starts empty of the desk's morning.
     assert not AuditEntry.objects.filter(patron_ref=str(reader_ref), action="read").exists()
 

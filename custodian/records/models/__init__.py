@@ -7,6 +7,7 @@ from custodian.records.models.circulation import (
     PastLoan,
     Payment,
 )
+from custodian.records.models.keys import DataKey
 from custodian.records.models.patrons import Authorization, Branch, Patron, ResponsibleParty
 from custodian.records.models.services import (
     CameraFootage,
@@ -27,6 +28,7 @@ __all__ = [
     "Charge",
     "CirculationCount",
     "ComputerSession",
+    "DataKey",
     "Hold",
     "InterlibraryLoanRequest",
     "Item",

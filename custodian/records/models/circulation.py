@@ -174,7 +174,11 @@ class Charge(models.Model):
         CARD = "card", "Replacement card"
         OTHER = "other", "Other"
 
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="charges")
+    # NULL once the patron's account is erased (custodian.holds.erasure): the money record
+    # stays for the accounts, with no person.
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     amount = models.DecimalField(max_digits=8, decimal_places=2)
     item = models.ForeignKey(
@@ -202,7 +206,10 @@ class Payment(models.Model):
         CARD = "card", "Card"
         WAIVED = "waived", "Waived by staff"
 
-    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="payments")
+    # NULL once the patron's account is erased, like the charge it paid.
+    patron = models.ForeignKey(
+        Patron, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
     charge = models.ForeignKey(
         Charge, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
     )

@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 
+from custodian.records.sealed_fields import BlindIndexField, SealedField
+
 
 class Branch(models.Model):
     code = models.CharField(max_length=16, unique=True)
@@ -28,14 +30,19 @@ class Patron(models.Model):
 
     # The only identifier that may leave the records: in audit entries, URLs and logs.
     ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    card_number = models.CharField(max_length=32, unique=True)
+    # Personal fields are sealed at rest under the patron's data key (docs/encryption.md);
+    # they are found only through the blind indexes below, by exact match.
+    card_number = SealedField(max_length=32)
     pin_hash = models.CharField(max_length=200, blank=True, help_text="Argon2 hash; never the PIN.")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    address = models.TextField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    birth_date = models.DateField(null=True, blank=True)
+    first_name = SealedField(max_length=100)
+    last_name = SealedField(max_length=100)
+    address = SealedField(blank=True)
+    phone = SealedField(max_length=40, blank=True)
+    email = SealedField(kind="email", max_length=254, blank=True)
+    birth_date = SealedField(kind="date", null=True, blank=True)
+    card_index = BlindIndexField(source=("card_index", "card_number"), unique=True)
+    name_index = BlindIndexField(source=("name_index", "last_name", "first_name"), db_index=True)
+    last_name_index = BlindIndexField(source=("last_name_index", "last_name"), db_index=True)
     home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="patrons")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The day the card was reported lost or stolen, or the account blocked: the desk's alert
@@ -79,7 +86,7 @@ class Patron(models.Model):
                 condition=Q(status_since__isnull=True) | Q(status_since__gte=F("registered_on")),
                 name="patron_status_since_registration",
             ),
-            models.CheckConstraint(condition=~Q(card_number=""), name="patron_card_number_present"),
+            models.CheckConstraint(condition=~Q(card_index=""), name="patron_card_number_present"),
             models.CheckConstraint(
                 condition=Q(notice_channel__in=["email", "sms", "phone", "none"]),
                 name="patron_notice_channel_known",
@@ -93,7 +100,6 @@ class Patron(models.Model):
                 name="patron_pin_is_a_hash",
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
         # Deliberately not the name: str() ends up in logs and error pages.
@@ -110,11 +116,11 @@ class ResponsibleParty(models.Model):
         OTHER = "other", "Other responsible party"
 
     patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="responsible_parties")
-    name = models.CharField(max_length=200)
+    name = SealedField(owner="patron.ref", max_length=200)
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
     financially_responsible = models.BooleanField(default=False)
     signed_on = models.DateField(null=True, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = SealedField(owner="patron.ref", max_length=40, blank=True)
     # The guardian's own library card, when they have one: links them to this patron in
     # the portal, where they see no more than the profile allows for the child's age.
     guardian_patron = models.ForeignKey(
@@ -146,7 +152,7 @@ class Authorization(models.Model):
     """A patron's written authorisation for someone else to see named parts of their record."""
 
     patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="authorizations")
-    agent_name = models.CharField(max_length=200)
+    agent_name = SealedField(owner="patron.ref", max_length=200)
     fields = models.JSONField(help_text="Contract field names the authorisation covers.")
     signed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)

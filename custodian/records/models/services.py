@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from custodian.records.models.patrons import Branch, Patron
+from custodian.records.sealed_fields import SealedField
 
 
 class Program(models.Model):
@@ -127,7 +128,10 @@ class ReferenceInterview(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField()
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    question = models.TextField()
+    # Free text that can name someone: sealed at rest (docs/encryption.md), under the
+    # library's key, not the patron's: a sealed value names its owner, and this row outlives
+    # its patron link (kept anonymous for statistics).
+    question = SealedField(owner="")
 
     class Meta:
         constraints = [
@@ -187,7 +191,7 @@ class SearchRecord(models.Model):
         Patron, null=True, blank=True, on_delete=models.CASCADE, related_name="searches"
     )
     database = models.CharField(max_length=100)
-    query = models.CharField(max_length=500)
+    query = SealedField(owner="", max_length=500)  # as the reference question
     searched_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -1,0 +1,95 @@
+"""`custodian keys status` and `custodian keys rotate`: the master key over the data keys
+(docs/encryption.md). Never prints a key: only master ids (the first 8 hex of a key's SHA-256)
+and counts."""
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from custodian import djangoenv
+
+keys_app = typer.Typer(
+    help="The master key that wraps every patron's data key: status and rotation.",
+    no_args_is_help=True,
+)
+console = Console(highlight=False)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@keys_app.command("status")
+def status() -> None:
+    """How many data keys each master key wraps (ids only, never a key)."""
+    djangoenv.setup()
+    from custodian.records import rotation, sealing
+
+    try:
+        found = rotation.status()
+    except sealing.SealingError as exc:
+        _fail(str(exc))
+    table = Table("master key", "data keys", "")
+    for mid in found.masters:
+        table.add_row(
+            mid,
+            f"{found.counts.get(mid, 0):,}",
+            "current" if mid == found.current else "being retired",
+        )
+    for mid, n in found.counts.items():
+        if mid not in found.masters:
+            table.add_row(mid, f"{n:,}", "MISSING from the keyring: these keys cannot be opened")
+    console.print(table)
+    where = sealing.MASTER_ENV if found.from_env else str(sealing.keyring_file())
+    console.print(f"Master keys come from {where}.")
+    if len(found.masters) > 1:
+        console.print("A rotation is under way: run `custodian keys rotate` to finish it.")
+
+
+@keys_app.command("rotate")
+def rotate(
+    batch_size: int = typer.Option(
+        1000, "--batch-size", min=1, help="Data keys rewrapped per transaction."
+    ),
+) -> None:
+    """Put a new master key in the keyring and rewrap every data key under it, in batches,
+    while the library keeps working; then remove the old master. Interrupted, run it again:
+    it carries on where it stopped."""
+    djangoenv.setup()
+    from custodian.records import rotation, sealing
+
+    progress = Progress(
+        TextColumn("[bold]Rewrapping data keys"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    task = progress.add_task("rewrap", total=None)
+    try:
+        with progress:
+            result = rotation.rotate(
+                batch=batch_size,
+                on_start=lambda total: progress.update(task, total=total),
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    except sealing.SealingError as exc:
+        _fail(str(exc))
+    console.print(f"Rewrapped {result.rewrapped:,} data keys under master key {result.current}.")
+    if result.retired:
+        console.print(
+            f"Removed the old master key(s) {', '.join(result.retired)} from the keyring."
+        )
+    status = rotation.status()
+    if status.from_env and len(status.masters) > 1:
+        old = ", ".join(status.masters[1:])
+        console.print(
+            f"Now remove the old key(s) ({old}) from {sealing.MASTER_ENV}, keeping only the new one."
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `custodian keys ...` to the `custodian` command."""
+    app.add_typer(keys_app, name="keys")
