@@ -495,13 +495,17 @@ class Engine:
 def _decision_key(facts, text: str, request: dict) -> tuple:
     """What a whole decision is a pure function of, for these compiled rules.
 
-    Cedar's input (facts, entity text) fixes Cedar's answers, and with the fields asked
-    (their order is the decision's) the release, citations, obligations and referral.
-    The rest of a decision reads only: the channel and the evidence (the proofs relied
-    on, the `needs_proof` search: its hypothetical requests differ from this one only in
-    evidence), whether the requester is financially responsible (who must prove
-    identity), and, for a guardian, the patron's age (the explanation says it). The kind
-    is the compiled rules' own. Facts only, as the memo's key: nothing personal.
+    Cedar's input (facts, entity text) fixes the pruned rules' answers, and with the fields
+    asked (their order is the decision's) the release, citations, obligations and referral.
+    But parts of a decision are worked out beyond those facts: the `needs_proof` search asks
+    hypothetical requests, and some answers are asked of the whole policy set, whose input
+    carries the requester's, the instrument's and the review's own attributes (a written
+    authorisation's or an instrument's scope beyond the fields asked, say). A randomised
+    test found memo entries shared across different scopes, so the key holds every fact
+    of the request except the patron's age, which reaches a decision only through the
+    entity text, or for a guardian through the explanation (so it is kept for them).
+    The evidence is a set (its order changes nothing). Facts only, as the memo's key:
+    a request carries nothing personal.
     """
     requester = request["requester"]
     age = None
@@ -513,9 +517,16 @@ def _decision_key(facts, text: str, request: dict) -> tuple:
         tuple(request["requested"]),
         request["channel"],
         frozenset(request.get("evidence", ())),
-        requester.get("financially_responsible", False),
+        _facts_text(requester),
+        request.get("purpose"),
+        _facts_text(request.get("instrument")),
+        _facts_text(request.get("review")),
         age,
     )
+
+
+def _facts_text(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 # Requesters who say who they are (the patron, a guardian, someone authorised in

@@ -80,8 +80,14 @@ def test_no_link_a_role_sees_answers_403(role):
 
 def test_each_role_s_header_offers_its_own_screens():
     expected = {
-        Role.IT_ADMIN: ["/staff/people/"],
-        Role.AUDITOR: ["/audit/log/", "/audit/", "/disclosure/board/"],
+        Role.IT_ADMIN: ["/staff/people/", "/staff/statistics/", "/staff/retention/"],
+        Role.AUDITOR: [
+            "/audit/log/",
+            "/audit/",
+            "/disclosure/board/",
+            "/staff/statistics/",
+            "/staff/retention/",
+        ],
         Role.DESK: ["/desk/", "/disclosure/"],
     }
     for role, hrefs in expected.items():

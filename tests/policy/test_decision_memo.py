@@ -89,10 +89,14 @@ def test_keys_hold_facts_only_and_a_reload_empties_them():
     engine = Engine(cache_size=0, memo_size=100)
     engine.decide(_with_age(ADULT_PATRON, 47))
     [key] = engine.decisions.keys()
-    facts, text, requested, channel, evidence, responsible, age = key
+    facts, text, requested, channel, evidence, requester, purpose, instrument, review, age = key
     assert facts is engine.profile("sonoma-county").compiled["patron"].facts
     assert (text, requested) == (engine.memo.keys()[0][1], tuple(ADULT_PATRON["requested"]))
-    assert (channel, evidence, responsible, age) == ("in_person", {"photo_id"}, False, None)
+    assert (channel, evidence, age) == ("in_person", {"photo_id"}, None)
+    assert json.loads(requester) == ADULT_PATRON["requester"]
+    assert purpose == ADULT_PATRON.get("purpose")
+    assert json.loads(instrument) == ADULT_PATRON.get("instrument")
+    assert json.loads(review) == ADULT_PATRON.get("review")
     assert "47" not in repr(key)  # a patron's age is kept only for a guardian's sentence
     engine.reload_profile("sonoma-county")
     assert len(engine.decisions) == 0 and len(engine.memo) == 0
@@ -107,3 +111,48 @@ def test_size_bounds_both_and_zero_remembers_nothing():
     assert off.decide_json(ADULT_PATRON, _encode) == _encode(COLD.decide(ADULT_PATRON))
     assert len(off.decisions) == 0 and off.decisions.keys() == []
     assert isinstance(off.decisions, Memo) and off.decisions.size == 0
+
+
+def test_requests_differing_only_in_an_instruments_scope_never_share_a_decision():
+    """Found by the randomised test above: two requests whose instruments' scopes differ
+    (one covers the registration status asked for, one does not) were handed the same
+    remembered decision. The instrument, the requester, the purpose and the review are all
+    part of the key now."""
+    scope = ["loans.titles", "registration.status", "registration.card_number", "searches.records"]
+    requested = [
+        "ill.records", "rooms.records", "overdue.titles", "registration.name", "charges.amount",
+        "video.records", "loans.titles", "lost.titles", "history.titles", "registration.status",
+    ]  # fmt: skip
+    covers = {
+        "profile": "westchester",
+        "requester": {
+            "kind": "immigration",
+            "financially_responsible": True,
+            "authorization_scope": requested,
+        },
+        "channel": "online",
+        "evidence": [],
+        "patron": {},
+        "purpose": "library_business",
+        "instrument": {
+            "type": "fisa_order",
+            "signed_by": "attorney",
+            "court": "state",
+            "nondisclosure": True,
+            "scope": scope,
+        },
+        "review": {
+            "by": "director",
+            "instrument_valid": True,
+            "counsel_consulted": False,
+            "board_consulted": False,
+            "emergency_confirmed": False,
+        },
+        "requested": requested,
+    }
+    other_scope = [f if f != "registration.status" else "registration.birthdate" for f in scope]
+    misses = {**covers, "instrument": {**covers["instrument"], "scope": other_scope}}
+    assert COLD.decide(covers) != COLD.decide(misses)  # the scope changes the decision
+    engine = Engine(cache_size=0, memo_size=100)
+    for request in (misses, covers, misses, covers):
+        assert engine.decide(request) == COLD.decide(request)
