@@ -5,6 +5,8 @@ disclosure packages, scanned documents, keys, demo logins), so the folder is its
 alone: 0700 for folders, 0600 for files.
 """
 
+import base64
+import binascii
 import logging
 import os
 import secrets
@@ -86,3 +88,17 @@ def secret_from_env_or_file(env_name: str, file_name: str, nbytes: int = 48) -> 
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
+
+
+def decode_key32(text: str, what: str, error: type[Exception]) -> bytes:
+    """A 32-byte key given as base64 (an environment variable or a key file's text).
+
+    `what` names where it came from (never the key); `error` is the caller's own exception.
+    """
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise error(f"{what} is not base64") from exc
+    if len(raw) != 32:
+        raise error(f"{what} must be 32 bytes, base64-encoded")
+    return raw

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from custodian.paths import data_dir
+from custodian.paths import data_dir, decode_key32
 
 KEY_ENV = "CUSTODIAN_AUDIT_SIGNING_KEY"
 PUBLIC_KEYS_ENV = "CUSTODIAN_AUDIT_PUBLIC_KEYS"
@@ -34,13 +34,7 @@ class SigningKeyError(Exception):
 
 
 def _decode_key(text: str, what: str) -> bytes:
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise SigningKeyError(f"{what} is not base64") from exc
-    if len(raw) != 32:
-        raise SigningKeyError(f"{what} must be 32 bytes, base64-encoded")
-    return raw
+    return decode_key32(text, what, SigningKeyError)
 
 
 def key_file() -> Path:

@@ -40,7 +40,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from custodian.paths import PRIVATE_FILE_MODE, data_dir
+from custodian.paths import PRIVATE_FILE_MODE, data_dir, decode_key32
 
 MASTER_ENV = "CUSTODIAN_MASTER_KEY"
 INDEX_ENV = "CUSTODIAN_INDEX_KEY"
@@ -81,13 +81,7 @@ def master_id(key: bytes) -> str:
 
 
 def _decode(text: str, what: str) -> bytes:
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise SealingError(f"{what} is not base64") from exc
-    if len(raw) != 32:
-        raise SealingError(f"{what} must be 32 bytes, base64-encoded")
-    return raw
+    return decode_key32(text, what, SealingError)
 
 
 def keyring_file() -> Path:
