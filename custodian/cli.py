@@ -8,11 +8,13 @@ from custodian.audit import cli as audit_cli
 from custodian.circulation import cli as circulation_cli
 from custodian.disclosure import cli as disclosure_cli
 from custodian.holds import cli as holds_cli
+from custodian.interchange import cli as interchange_cli
 from custodian.notices import cli as notices_cli
 from custodian.policy import cli as policy_cli
 from custodian.portal import cli as portal_cli
 from custodian.records import keys_cli
 from custodian.retention import cli as retention_cli
+from custodian.sip2 import cli as sip2_cli
 from custodian.statistics import cli as statistics_cli
 from custodian.synth import cli as synth_cli
 
@@ -38,6 +40,8 @@ for module in (
     holds_cli,
     statistics_cli,
     keys_cli,
+    sip2_cli,
+    interchange_cli,
 ):
     module.register(app)
 

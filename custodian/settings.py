@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "custodian.retention",
     "custodian.holds",
     "custodian.statistics",
+    # Issue 12: SIP2 accounts for self-check kiosks, return machines and PC booking.
+    "custodian.sip2",
     # Throttled staff logins (5 failures per username and address, then 15 minutes out).
     "axes",
     # The API's Swagger page from django-ninja's own static files, not a CDN with an inline

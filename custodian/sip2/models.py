@@ -1,0 +1,1 @@
+"""The SIP accounts machines sign in with (issue 12)."""
