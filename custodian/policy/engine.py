@@ -525,8 +525,17 @@ def _decision_key(facts, text: str, request: dict) -> tuple:
     )
 
 
-def _facts_text(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+def _facts_text(value) -> tuple | None:
+    """A requester, instrument or review as a hashable value, equal exactly when the two
+    objects are. The schema (checked before any key is made) makes each a flat object whose
+    values are strings, booleans, null or lists of field names, so sorting its items compares
+    only their (unique) names; a list keeps its order, as the decision's text does. Cheaper
+    than canonical JSON by several microseconds a request, which is most of a memo hit."""
+    if value is None:
+        return None
+    items = [(k, tuple(v) if type(v) is list else v) for k, v in value.items()]
+    items.sort()
+    return tuple(items)
 
 
 # Requesters who say who they are (the patron, a guardian, someone authorised in

@@ -83,6 +83,30 @@ def _settled_charges(today: dt.date) -> QuerySet:
     ).filter(paid_so_far__gte=F("amount"), settled_at__isnull=False)
 
 
+def _patron_link(
+    name: str,
+    model: type[Model],
+    ended: str,
+    ended_words: str,
+    rows_words: str,
+    *,
+    finished: Callable[[dt.date], QuerySet] | None = None,
+) -> Category:
+    """A category whose "strip" cuts only the patron link, counted from `ended`, which is
+    also the date a hold's range applies to; every row has finished unless `finished` says."""
+    return Category(
+        name,
+        model,
+        finished or (lambda today: model.objects.all()),
+        ended,
+        ended_words,
+        rows_words,
+        hold_on=ended,
+        strip={"patron": None},
+        linked=Q(patron__isnull=False),
+    )
+
+
 CATEGORIES: dict[str, Category] = {
     c.name: c
     for c in (
@@ -157,41 +181,30 @@ CATEGORIES: dict[str, Category] = {
             strip={"patron": None},
             linked=Q(patron__isnull=False),
         ),
-        Category(
+        _patron_link(
             "reference_interviews",
             ReferenceInterview,
-            lambda today: ReferenceInterview.objects.all(),
             "asked_at",
             "after the question was asked",
             "reference questions",
-            hold_on="asked_at",
-            strip={"patron": None},
-            linked=Q(patron__isnull=False),
         ),
-        Category(
+        _patron_link(
             "ill",
             InterlibraryLoanRequest,
-            # A patron who keeps reading history keeps their interlibrary loans with it.
-            lambda today: InterlibraryLoanRequest.objects.filter(status__in=ILL_CLOSED).exclude(
-                patron__keeps_reading_history=True
-            ),
             "requested_at",
             "after the request, once it is returned or cancelled",
             "returned or cancelled interlibrary loans",
-            hold_on="requested_at",
-            strip={"patron": None},
-            linked=Q(patron__isnull=False),
+            # A patron who keeps reading history keeps their interlibrary loans with it.
+            finished=lambda today: InterlibraryLoanRequest.objects.filter(
+                status__in=ILL_CLOSED
+            ).exclude(patron__keeps_reading_history=True),
         ),
-        Category(
+        _patron_link(
             "searches",
             SearchRecord,
-            lambda today: SearchRecord.objects.all(),
             "searched_at",
             "after the search",
             "catalogue and database searches",
-            hold_on="searched_at",
-            strip={"patron": None},
-            linked=Q(patron__isnull=False),
         ),
         Category(
             "video",
