@@ -22,12 +22,11 @@ branch, so some cells are small and suppression has work to do.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
+
+from scratch import prepare as _prepare
 
 YEAR = 2025
 BRANCHES = 10
@@ -43,22 +42,6 @@ COLLECTIONS = (
 )
 TYPES = ("Book", "DVD", "Audiobook", "Magazine")
 BANDS = ("0-12", "13-17", "18-64", "65+", "unknown")
-
-
-def _prepare(data_dir: str, database_url: str | None) -> None:
-    os.environ["CUSTODIAN_DATA_DIR"] = data_dir
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)  # the scratch SQLite file, never a real library
-    os.environ.setdefault("CUSTODIAN_SECRET_KEY", "bench-only-secret-key-not-for-production-000")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from custodian import djangoenv
-
-    djangoenv.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def _case(expr: str, values) -> str:

@@ -24,10 +24,10 @@ page are timed once each, for reference.
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
+
+from scratch import prepare as _prepare
 
 PLAIN = [
     "SELECT * FROM records_patron WHERE id = %s",
@@ -77,22 +77,6 @@ PLAIN = [
     "SELECT topic, message, created_at, due_on, status, answer, answered_at"
     " FROM portal_concern WHERE patron_id = %s ORDER BY created_at, id",
 ]
-
-
-def _prepare(data_dir: str, database_url: str | None) -> None:
-    os.environ["CUSTODIAN_DATA_DIR"] = data_dir
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)  # the scratch SQLite file, never a real library
-    os.environ.setdefault("CUSTODIAN_SECRET_KEY", "bench-only-secret-key-not-for-production-000")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from custodian import djangoenv
-
-    djangoenv.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def _door(reader) -> tuple[float, int]:

@@ -147,8 +147,14 @@ def demo(
     no_serve: bool = typer.Option(
         False, "--no-serve", help="Prepare the demo database, then stop."
     ),
+    sip2_port: int = typer.Option(
+        6001,
+        "--sip2-port",
+        help="Port for the SIP2 server the demo's self-check accounts sign in to (0: none).",
+    ),
 ) -> None:
-    """Create or reuse the demo database, fill a new one with a synthetic library, and serve it."""
+    """Create or reuse the demo database, fill a new one with a synthetic library, and serve it
+    (the web screens, and SIP2 for self-check machines on a second port)."""
     djangoenv.setup()
     check_profile()
     i18n.ensure_compiled()  # the Spanish screens' .mo, if missing or stale
@@ -166,9 +172,45 @@ def demo(
             f"  {login.username:<12} {login.password:<22} {word_for(login.role, 'role')}",
             highlight=False,
         )
+    kiosks = _demo_sip2_accounts()
     if no_serve:
         return
+    if sip2_port:
+        _start_demo_sip2(host, sip2_port, kiosks)
     _run_server(host, port)
+
+
+def _demo_sip2_accounts() -> list:
+    """One self-check SIP account per demo branch (the same passwords on a reused demo)."""
+    from custodian.sip2.services import create_demo_accounts
+
+    kiosks = create_demo_accounts()
+    console.print("\n[bold]Demo self-check machines[/bold] (SIP2 login / password, branch):")
+    for kiosk in kiosks:
+        console.print(
+            f"  {kiosk.name:<18} {kiosk.password:<22} {kiosk.branch_code}", highlight=False
+        )
+    return kiosks
+
+
+def _start_demo_sip2(host: str, port: int, kiosks: list) -> None:
+    """SIP2 beside the web server, in a background thread. A port already in use is said
+    plainly and the web screens still start: the demo is for trying things."""
+    from custodian.sip2.server import start_in_thread
+
+    try:
+        running = start_in_thread(host, port)
+    except OSError as e:
+        console.print(
+            f"SIP2 not started: port {port} cannot be used ({e.strerror or e}). "
+            "Choose another with --sip2-port.",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"SIP2 for self-check machines on [bold]{host}:{running.port}[/bold] "
+        f"(sign in with one of the {len(kiosks)} accounts above; docs/sip2.md)"
+    )
 
 
 def register(app: typer.Typer) -> None:

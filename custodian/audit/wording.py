@@ -23,6 +23,8 @@ ACTIONS = {
     "denied": "Was turned away from a screen",
     "read_package": "Opened a release package",
     "purge": "Removed records past their retention period",
+    "import": "Imported patrons from another system",
+    "export": "Exported a patron's registration for another system",
     "staff_create": "Created a staff account",
     "staff_set_role": "Changed a staff member's role",
     "staff_set_branch": "Changed a staff member's branch",
@@ -91,6 +93,7 @@ PURPOSES = {
     **{code: text for code, text in vocab.PURPOSES.items() if code},
     "disclosure": "A request for patron information",
     "retention": "The retention schedule",
+    "import": "Moving patrons in from another system",
     "staff_administration": "Running staff accounts",
     "own_record": "The patron's own record",
     "patron_concern": "A patron's question or complaint to the Director",
@@ -98,7 +101,13 @@ PURPOSES = {
     "none": "Not stated",
 }
 
-ROLES = {**dict(Role.choices), "patron": "The patron", "anonymous": "Not signed in"}
+ROLES = {
+    **dict(Role.choices),
+    "patron": "The patron",
+    "anonymous": "Not signed in",
+    # The actor is "sip:<account>": a self-check kiosk, return machine or PC-booking system.
+    "sip_machine": "A self-service machine (SIP2)",
+}
 
 
 def _words(code: str) -> str:

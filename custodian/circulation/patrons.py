@@ -99,7 +99,11 @@ def set_pin(*, patron: Patron, pin: str) -> None:
 
 
 def verify_pin(*, patron: Patron, pin: str) -> bool:
-    """True when the PIN matches. Upgrades the stored hash when the parameters have changed."""
+    """True when the PIN matches. Upgrades the stored hash when the parameters have changed,
+    and replaces a bcrypt hash imported from another system (layered under Argon2, see
+    custodian/interchange/pin_hashes.py) with an ordinary Argon2 hash on its first success."""
+    from custodian.interchange.pin_hashes import check_layered
+
     stored = patron.pin_hash
     if not stored or not isinstance(pin, str):
         return False
@@ -107,7 +111,11 @@ def verify_pin(*, patron: Patron, pin: str) -> bool:
     try:
         _pins.verify(encoded, pin)
     except (VerificationError, InvalidHashError):
-        return False
+        if not check_layered(encoded, pin):
+            return False
+        if len(pin) in PIN_LENGTH:  # a shorter PIN from the source keeps its layered hash
+            set_pin(patron=patron, pin=pin)
+        return True
     if _pins.check_needs_rehash(encoded):
         set_pin(patron=patron, pin=pin)
     return True

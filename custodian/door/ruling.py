@@ -101,6 +101,14 @@ def staff_need_to_know(role: str) -> frozenset[str]:
         return frozenset()
 
 
+def machine_need_to_know(purpose: str) -> frozenset[str]:
+    """What a SIP machine of this purpose may show or act on (the profile's `[kiosks]`)."""
+    try:
+        return get_engine().profile(settings.CUSTODIAN_PROFILE).kiosk_fields(purpose)
+    except KeyError:
+        return frozenset()
+
+
 def age_on(birth_date: date | None, today: date) -> int | None:
     if birth_date is None:
         return None
@@ -148,6 +156,10 @@ def ask(*, reader: Reader, purpose: str | None, fields: tuple[str, ...], age: in
         need = staff_need_to_know(reader.role)
         beyond_need = tuple(f for f in fields if f in allowed and f not in need)
         allowed &= need
+    elif reader.machine_purpose is not None:
+        need = machine_need_to_know(reader.machine_purpose)
+        beyond_need = tuple(f for f in fields if f in allowed and f not in need)
+        allowed &= need
     released = tuple(f for f in fields if f in allowed)
     if released == fields:
         outcome = "release"
@@ -160,7 +172,11 @@ def ask(*, reader: Reader, purpose: str | None, fields: tuple[str, ...], age: in
         outcome = "deny"
     explanation = decision.get("explanation", "")
     if beyond_need and not released:
-        explanation = "Your role has no need to know these parts of a patron's record."
+        explanation = (
+            "This machine has no need to show these parts of a patron's record."
+            if reader.machine_purpose is not None
+            else "Your role has no need to know these parts of a patron's record."
+        )
     return Ruling(
         requested=fields,
         released=released,

@@ -18,6 +18,7 @@ from custodian.policy import limits
 from custodian.policy.cedarsource import Chunk, split_policies
 from custodian.policy.compile import compile_kind
 from custodian.policy.errors import ProfileError
+from custodian.policy.kiosks import KioskSettings, load_kiosks
 from custodian.policy.portal_settings import PortalSettings, load_portal
 from custodian.policy.retention import MIRRORED, RetentionRule, load_schedule
 from custodian.policy.scripts import load_scripts
@@ -130,6 +131,8 @@ class Profile:
     portal: PortalSettings = field(default_factory=PortalSettings)
     # The retention schedule (`[retention.<category>]`, custodian/policy/retention.py).
     schedule: dict[str, RetentionRule] = field(default_factory=dict)
+    # What a SIP machine of each purpose may show (`[kiosks]`, custodian/policy/kiosks.py).
+    kiosks: KioskSettings = field(default_factory=KioskSettings)
     # Answers that depend only on the profile, remembered per process (small, bounded by
     # the vocabulary): proofs per (channel, evidence), bands per age, instrument classes.
     _known: dict = field(default_factory=dict, repr=False)
@@ -140,6 +143,10 @@ class Profile:
             return self.staff_roles[role]
         except KeyError:
             raise KeyError(f"{self.name} has no staff role {role!r}") from None
+
+    def kiosk_fields(self, purpose: str) -> frozenset[str]:
+        """The fields a SIP machine of this purpose may show or act on."""
+        return self.kiosks.fields_for(purpose)
 
     def proofs_established(self, channel: str, evidence) -> list[str]:
         """The names of the proofs of identity this evidence establishes on this channel."""
@@ -354,6 +361,7 @@ def load_profile(folder: Path | str) -> Profile:
         proofs=_proofs(data, path, text, clauses),
         clauses=clauses,
         portal=load_portal(data, path, text, clauses),
+        kiosks=load_kiosks(data, path, text, clauses),
         rules=rules,
         policies=policies,
         compiled=compiled,

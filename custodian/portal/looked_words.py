@@ -23,6 +23,7 @@ ACTIONS = {
     "denied": gettext_lazy("Tried to open your record and was turned away"),
     "read_package": gettext_lazy("Opened a package of your records prepared for a request"),
     "set_pin": gettext_lazy("Set a new PIN for your card"),
+    "export": gettext_lazy("Copied your registration into a file for another library system"),
     "disclosure.intake": gettext_lazy("Recorded a request for information about you"),
     "disclosure.release": gettext_lazy("Handed over information about you"),
     "disclosure.review": gettext_lazy("Reviewed a request for information about you"),
@@ -42,6 +43,8 @@ ROLES = {
     "system": gettext_lazy("The library's computer system"),
     "anonymous": gettext_lazy("Someone who was not signed in"),
     "guardian": gettext_lazy("Your parent or guardian"),
+    # A SIP2 machine: a self-check kiosk, a return machine, a computer-booking system.
+    "sip_machine": gettext_lazy("A self-service machine at the library"),
 }
 
 PURPOSES = {

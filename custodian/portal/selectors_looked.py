@@ -43,12 +43,15 @@ from custodian.audit import canonical
 from custodian.audit.models import AuditEntry
 from custodian.audit.services import record_access
 from custodian.disclosure.models import DisclosureRequest, Release
+from custodian.sip2.models import SipAccount
 
 PER_PAGE = 20
 SEAL_MARGIN = dt.timedelta(minutes=2)
 # How long before its audit entry a request or a release row is written (same transaction).
 _MATCH = dt.timedelta(seconds=60)
 WHO_LOOKED = "portal.who_looked"
+# The audit actor of a SIP2 machine: "sip:<account name>" (custodian/door/readers.py).
+MACHINE_PREFIX = "sip:"
 _BRANCH_FIELD = re.compile(r"staff_account\.(\d+)\.(branch|previous_branch)\.(\w+)")
 
 
@@ -146,6 +149,7 @@ class _Branches:
 
     def __init__(self):
         self._accounts = {}
+        self._machines = {}
         self._changes = None
         model = StaffUser._meta.get_field("branch").related_model
         self._names = dict(model.objects.values_list("pk", "name"))
@@ -178,6 +182,8 @@ class _Branches:
         return self._changes
 
     def at(self, username: str, moment: dt.datetime) -> str:
+        if username.startswith(MACHINE_PREFIX):
+            return self._machine(username[len(MACHINE_PREFIX) :])
         user = self.account(username)
         if user is None:
             return ""
@@ -193,6 +199,14 @@ class _Branches:
             return self._names.get(int(branch), "")
         except (TypeError, ValueError):  # "none": no branch then
             return ""
+
+    def _machine(self, name: str) -> str:
+        """A SIP2 machine's branch (its account's; a machine does not move between them)."""
+        if name not in self._machines:
+            self._machines[name] = (
+                SipAccount.objects.filter(name=name).values_list("branch_id", flat=True).first()
+            )
+        return self._names.get(self._machines[name], "")
 
 
 def _told_to(entry: AuditEntry, patron_ref: str) -> str:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from custodian import lockouts
 from custodian.audit.services import record_access
 from custodian.circulation.services import hash_pin, set_pin, verify_pin
 from custodian.door import PatronNotFound
@@ -125,27 +125,10 @@ def _address_locked(key: str, now) -> bool:
 
 
 def _count_failure(key: str, now, *, limit: int, window: dt.timedelta | None = None) -> bool:
-    """Count one failure under `key`; True when the key is (now) locked."""
-    with transaction.atomic():
-        rows = SignInThrottle.objects.filter(key=key)
-        if window is not None:
-            # A window (or a cool-off) that has passed starts a fresh count.
-            rows.filter(locked_at__isnull=True, first_failure_at__lte=now - window).update(
-                failures=0, first_failure_at=now
-            )
-            rows.filter(locked_at__lte=now - ADDRESS_COOL_OFF).update(
-                failures=0, first_failure_at=now, locked_at=None
-            )
-        if not rows.update(failures=F("failures") + 1, last_failure_at=now):
-            try:
-                with transaction.atomic():
-                    SignInThrottle.objects.create(
-                        key=key, failures=1, first_failure_at=now, last_failure_at=now
-                    )
-            except IntegrityError:  # a concurrent first failure made the row: count on it
-                rows.update(failures=F("failures") + 1, last_failure_at=now)
-        rows.filter(failures__gte=limit, locked_at__isnull=True).update(locked_at=now)
-        return rows.filter(locked_at__isnull=False).exists()
+    """Count one failure under `key`; True when the key is (now) locked (custodian.lockouts)."""
+    return lockouts.count_failure(
+        SignInThrottle, key, now, limit=limit, window=window, cool_off=ADDRESS_COOL_OFF
+    )
 
 
 def card_is_locked(*, patron_ref) -> bool:

@@ -25,6 +25,11 @@ class Item(models.Model):
     # "DVD"), as an ILS exports them; the statistics count by them.
     collection = models.CharField(max_length=60, blank=True, default="")
     item_type = models.CharField(max_length=40, blank=True, default="")
+    # The bibliographic record an imported item came from (its MARC 001, or Koha's 999 $c)
+    # and that record's ISBN, so an export writes the copies of one title as one record
+    # again (docs/import-catalogue.md). Blank for items made here.
+    record_number = models.CharField(max_length=40, blank=True, default="")
+    isbn = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         constraints = [
