@@ -71,9 +71,15 @@ def export_reader(username: str) -> Reader:
     return reader
 
 
-def export_patrons(*, reader: Reader, today: dt.date | None = None) -> Iterator[ExportedPatron]:
+def export_patrons(
+    *, reader: Reader, today: dt.date | None = None, left_out: list | None = None
+) -> Iterator[ExportedPatron]:
     """Every patron with a registration, in the order they were registered, each read through
-    the engine and audited. Patrons are read in batches of 500, one transaction per batch."""
+    the engine and audited. Patrons are read in batches of 500, one transaction per batch.
+
+    A patron whose card number the policy withholds from this reader cannot be carried
+    across (the card is what the other system knows them by): left out, their ref appended
+    to `left_out` so the command can say how many."""
     if reader.kind != "staff" or reader.role not in EXPORT_ROLES:
         raise ExportRefused()
     if not set(EXPORT_FIELDS) <= staff_need_to_know(reader.role):
@@ -87,8 +93,12 @@ def export_patrons(*, reader: Reader, today: dt.date | None = None) -> Iterator[
                 .select_related("home_branch")
                 .order_by("pk")[:BATCH]
             )
-            exported = [_export_one(reader, patron, today) for patron in batch]
-        yield from (e for e in exported if e is not None)
+            exported = [(patron, _export_one(reader, patron, today)) for patron in batch]
+        for patron, row in exported:
+            if row is not None:
+                yield row
+            elif left_out is not None and patron.card_number:
+                left_out.append(patron.ref)
         if len(batch) < BATCH:
             return
         last = batch[-1].pk
@@ -110,8 +120,8 @@ def _export_one(reader: Reader, patron: Patron, today: dt.date) -> ExportedPatro
         return value if field in released else None
 
     card = shown("registration.card_number", patron.card_number) or ""
-    if not card and "registration.card_number" in released:
-        return None  # erased: nothing left to carry across
+    if not card:
+        return None  # erased (nothing left to carry across), or the card number withheld
     return ExportedPatron(
         ref=patron.ref,
         card_number=card,

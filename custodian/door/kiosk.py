@@ -82,31 +82,14 @@ def check_pin(*, machine: Machine, card_number: str, pin: str, now=None) -> str:
     "sip:<account>". Writes no audit entry: the message that asked writes one."""
     from custodian.portal import services_signin as signin  # the portal imports the door
 
-    now = now or timezone.now()
-    card = signin.card_key(card_number)
-    where = signin.address_key(f"sip:{machine.name}")
-    if signin._address_locked(where, now):
-        return "address_locked"
-    if signin._card_locked(card):
-        return "card_locked"
-    typed = signin.normalise_card(card_number)
-    patron = patron_by_card(typed, Patron.objects.only("pk", "ref", "pin_hash", "status"))
-    if patron is not None and patron.pin_hash and patron.status in signin.MAY_SIGN_IN:
-        ok = circulation.verify_pin(patron=patron, pin=pin or "")
-    else:
-        signin._burn(pin)
-        ok = False
-    if ok:
-        if signin._card_locked(card):
-            return "card_locked"
-        signin.SignInThrottle.objects.filter(key=card).delete()
-        return "ok"
-    if signin._count_failure(card, now, limit=signin.CARD_LIMIT):
-        return "card_locked"
-    window = signin.ADDRESS_WINDOW
-    if signin._count_failure(where, now, limit=signin.ADDRESS_LIMIT, window=window):
-        return "address_locked"
-    return "wrong"
+    result = signin.authenticate(
+        card_number=card_number,
+        pin=pin,
+        address=f"sip:{machine.name}",
+        now=now or timezone.now(),
+        record_sign_in=False,
+    )
+    return {"signed_in": "ok", "refused": "wrong"}.get(result.outcome, result.outcome)
 
 
 # --- reads --------------------------------------------------------------------------------

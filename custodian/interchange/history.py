@@ -102,6 +102,7 @@ def plan_history(*, history: list[HistoryRow], existing: dict, keeps: dict) -> t
     )
     ids = {index: p.pk for index, p in existing.items()}
     planned, errors, unchanged = [], [], 0
+    seen = set()  # the same loan twice in the file is one loan
     for row in history:
         index = sealing.card_index(row.card_number)
         where = f"history file, line {row.line}"
@@ -117,9 +118,11 @@ def plan_history(*, history: list[HistoryRow], existing: dict, keeps: dict) -> t
         if row.barcode not in items:
             errors.append(f"{where}: no item has the barcode {row.barcode}")
             continue
-        if (ids.get(index), items[row.barcode], row.out) in already:
+        key = (index, items[row.barcode], row.out)
+        if (ids.get(index), items[row.barcode], row.out) in already or key in seen:
             unchanged += 1
             continue
+        seen.add(key)
         planned.append((index, items[row.barcode], row.out, row.back))
     return planned, errors, unchanged
 

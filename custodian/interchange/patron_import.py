@@ -133,6 +133,22 @@ def _plan_and_write(report, rows, present, dry_run, history, actor, progress, *,
             if history_choice is not None:
                 # Opting out deletes the history kept so far, as at the desk.
                 set_reading_history(patron=patron, keep=history_choice)
+            # On the patron's own record: what changed (names of fields, never values).
+            record_access(
+                actor=actor,
+                role="system",
+                purpose="import",
+                patron_ref=str(patron.ref),
+                fields=[f"import.changed.{name}" for name in fields if not name.endswith("_index")]
+                + (
+                    [f"import.reading_history.{'on' if history_choice else 'off'}"]
+                    if history_choice is not None
+                    else []
+                ),
+                outcome="applied",
+                clauses=[],
+                action="import",
+            )
         if planned_history:
             by_card = {p.card_index: p for p in new} | existing
             PastLoan.objects.bulk_create(
@@ -262,6 +278,8 @@ def _new_patron(row: PatronRow, branches: dict, today: dt.date, *, hash_pins: bo
         registered_on=registered,
         expires_on=expires,
         keeps_reading_history=bool(row.keeps_reading_history),
+        status=row.status or Patron.Status.ACTIVE,
+        status_since=registered if row.status else None,
     )
 
 
@@ -285,6 +303,11 @@ def _changes(
     if "pin" in present and row.pin and _pin_differs(patron.pin_hash, row.pin):
         patron.pin_hash = _pin_hash(row.pin, hash_pins=not dry_run)
         fields.append("pin_hash")
+    if row.status and patron.status != row.status:
+        # Lost or restricted in the system being left: so here too, from today.
+        patron.status = row.status
+        patron.status_since = max(timezone.localdate(), patron.registered_on)
+        fields += ["status", "status_since"]
     history_choice = None
     if row.keeps_reading_history is not None and row.keeps_reading_history != (
         patron.keeps_reading_history

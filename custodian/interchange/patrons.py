@@ -85,10 +85,15 @@ KOHA_MAPPING = {
     "expires_on": "dateexpiry",
     "pin": "password",
     "keeps_reading_history": "privacy",
+    # Koha's `lost` (1: the card was reported lost) and `debarred` (restricted until a date).
+    "card_lost": "lost",
+    "blocked_until": "debarred",
 }
 # Koha's `privacy`: 0 keeps the patron's reading history forever (their explicit choice),
-# 1 is the library's default and 2 never keeps it. Only 0 is an opt-in.
+# 1 is the library's default and 2 never keeps it. Only 0 is an opt-in, only 2 an opt-out;
+# the library's default says nothing of the patron's own choice, so it changes nothing.
 KOHA_HISTORY_YES = ("0",)
+KOHA_HISTORY_NO = ("2",)
 
 FIELDS = tuple(KOHA_MAPPING)
 REQUIRED = ("card_number", "last_name", "first_name", "branch")
@@ -108,6 +113,8 @@ WORDS = {
     "expires_on": "expiry date",
     "pin": "password (PIN)",
     "keeps_reading_history": "reading-history choice",
+    "card_lost": "card-reported-lost mark",
+    "blocked_until": "restriction end date",
 }
 # The longest value each sealed column takes (records.Patron).
 LONGEST = {"card_number": 32, "first_name": 100, "last_name": 100, "phone": 40, "email": 254}
@@ -133,10 +140,12 @@ class Mapping:
     columns: dict[str, str]
     date_format: str = "%Y-%m-%d"
     history_yes: tuple[str, ...] = DEFAULT_YES
+    # The words that mean "do not keep"; None: any other word that is not blank.
+    history_no: tuple[str, ...] | None = None
     branches: dict[str, str] = field(default_factory=dict)
 
 
-KOHA = Mapping(columns=dict(KOHA_MAPPING), history_yes=KOHA_HISTORY_YES)
+KOHA = Mapping(columns=dict(KOHA_MAPPING), history_yes=KOHA_HISTORY_YES, history_no=KOHA_HISTORY_NO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +166,8 @@ class PatronRow:
     pin: str = field(default="", repr=False)
     # None when the file says nothing about it (an update then keeps what the patron chose).
     keeps_reading_history: bool | None = None
+    # "card_lost" or "blocked" when the file says so; None: the file says nothing of it.
+    status: str | None = None
 
     @property
     def pin_is_hash(self) -> bool:
@@ -341,7 +352,22 @@ def _check(raw: dict, *, line: int, mapping: Mapping, codes: set) -> tuple:
         say("pin", f"must be {PIN_LENGTH.start} to {PIN_LENGTH.stop - 1} characters")
     history = None
     if "keeps_reading_history" in mapping.columns and column("keeps_reading_history") in raw:
-        history = values["keeps_reading_history"].lower() in mapping.history_yes
+        said = values["keeps_reading_history"].lower()
+        if said in mapping.history_yes:
+            history = True
+        elif said and (mapping.history_no is None or said in mapping.history_no):
+            history = False
+    status = None
+    if values["card_lost"] not in ("", "0"):
+        status = "card_lost"
+    if text := values["blocked_until"]:
+        try:
+            until = dt.datetime.strptime(text, mapping.date_format).date()
+        except ValueError:
+            say("blocked_until", f"{text} is not a date")
+        else:
+            if status is None and until > dt.date.today():
+                status = "blocked"
     if problems:
         return None if not values["card_number"] else _partial(values, line), problems
     address = "\n".join(values[p] for p in ADDRESS_PARTS).rstrip("\n")
@@ -360,6 +386,7 @@ def _check(raw: dict, *, line: int, mapping: Mapping, codes: set) -> tuple:
             expires_on=dates["expires_on"],
             pin=pin,
             keeps_reading_history=history,
+            status=status,
         ),
         problems,
     )

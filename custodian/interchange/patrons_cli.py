@@ -1,5 +1,6 @@
 """`custodian import patrons` and `custodian export patrons` (issue 12; docs/import.md)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -137,22 +138,43 @@ def export_patrons(
     from custodian.door import DoorError
     from custodian.door.exports import export_patrons as exported
     from custodian.door.exports import export_reader
-    from custodian.interchange.patron_export import write_koha
 
     try:
         reader = export_reader(as_user)
     except DoorError as error:
         _fail(f"{error.message} Nothing was exported.")
-    target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        count = write_koha(exported(reader=reader), target, category=category.strip())
-    except DoorError as error:
-        _fail(f"{error.message} Nothing was exported.")
-    finally:
-        if output:
-            target.close()
+    left_out: list = []
+    rows = exported(reader=reader, left_out=left_out)
+    if output is None:
+        count = _write(rows, sys.stdout, category)
+    else:
+        # Every patron's registration: readable by its owner only, and whole or not at all
+        # (written beside the target, renamed at the end, removed if anything fails).
+        part = output.with_name(output.name + ".part")
+        try:
+            descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as target:
+                count = _write(rows, target, category)
+            os.replace(part, output)
+        finally:
+            part.unlink(missing_ok=True)
     where = f" to {output}" if output else ""
     console.print(f"Exported {count:,} patron(s){where}; each read is in the patron's access log.")
+    if left_out:
+        console.print(
+            f"{len(left_out):,} patron(s) left out: this library's policy withholds their card "
+            "number from you, and another system could not know them without it."
+        )
+
+
+def _write(rows, target, category: str) -> int:
+    from custodian.door import DoorError
+    from custodian.interchange.patron_export import write_koha
+
+    try:
+        return write_koha(rows, target, category=category.strip())
+    except DoorError as error:
+        _fail(f"{error.message} Nothing was exported.")
 
 
 def register(importing: typer.Typer, exporting: typer.Typer) -> None:

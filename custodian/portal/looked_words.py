@@ -24,6 +24,7 @@ ACTIONS = {
     "read_package": gettext_lazy("Opened a package of your records prepared for a request"),
     "set_pin": gettext_lazy("Set a new PIN for your card"),
     "export": gettext_lazy("Copied your registration into a file for another library system"),
+    "import": gettext_lazy("Updated your registration from the library's previous system"),
     "disclosure.intake": gettext_lazy("Recorded a request for information about you"),
     "disclosure.release": gettext_lazy("Handed over information about you"),
     "disclosure.review": gettext_lazy("Reviewed a request for information about you"),

@@ -82,7 +82,15 @@ def _burn(pin: str) -> None:
     verify_pin(patron=Patron(pin_hash=_dummy_hash()), pin=pin or "0000")
 
 
-def authenticate(*, card_number: str, pin: str, address: str, now=None) -> SignInResult:
+def authenticate(
+    *, card_number: str, pin: str, address: str, now=None, record_sign_in: bool = True
+) -> SignInResult:
+    """Check a card number and PIN, with the card's and the address's locks.
+
+    The portal's sign-in records it (`portal.signed_in`); a SIP2 machine asking for the
+    patron at it (`record_sign_in=False`, address "sip:<account>") does not, since the
+    message that asked writes its own entry. One lock covers both: ten wrong PINs at a
+    kiosk lock the card in the portal too, and the desk's unlock lifts it everywhere."""
     now = now or timezone.now()
     card = card_key(card_number)
     where = address_key(address)
@@ -110,7 +118,8 @@ def authenticate(*, card_number: str, pin: str, address: str, now=None) -> SignI
         if _card_locked(card):
             return SignInResult("card_locked")
         SignInThrottle.objects.filter(key=card).delete()
-        _audit(actor="patron", role="patron", action="portal.signed_in", patron=patron)
+        if record_sign_in:
+            _audit(actor="patron", role="patron", action="portal.signed_in", patron=patron)
     return SignInResult("signed_in", patron_ref=str(patron.ref))
 
 

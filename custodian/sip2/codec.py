@@ -40,6 +40,11 @@ _CHECKSUM = re.compile(r"(?:^|(?<=\|)|(?<=AY\d))AZ([0-9A-Fa-f]{1,4})$")
 _CHECKSUM_ID = re.compile(r"(?:^|(?<=\|)|(?<=AY\d))AZ[^|]*$")
 _SEQUENCE = re.compile(r"(?:^|(?<=\|))AY(\d)\|?$")
 _SEQUENCE_ID = re.compile(r"(?:^|(?<=\|))AY[^|]*\|?$")
+# A machine that leaves off its last field's "|" runs the trailer into that field's value
+# ("AD4719AY1AZF3F9"): taken as a trailer only in its full form, four hex digits, so a value
+# that merely ends in "AZ" and a digit or two stays a value.
+_TRAILER_RUN_ON = re.compile(r"(?:AY(\d))?AZ([0-9A-F]{4})$")
+_SEQUENCE_RUN_ON = re.compile(r"(?<!\|)AY(\d)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -120,16 +125,25 @@ def parse(line: str, *, layouts: dict = REQUESTS) -> tuple[Message, str | None]:
         )
     rest = line[2 + fixed_length :]
 
+    sequence = None
     if found := _CHECKSUM.search(rest):
         prefix = line[: len(line) - len(found.group(1))]
         if not _checksum_matches(prefix, found.group(1)):
             raise BadChecksum(code=code)
         rest = rest[: found.start()]
+        if run_on := _SEQUENCE_RUN_ON.search(rest):  # "...AD4719AY1" then AZ: a trailer
+            sequence, rest = run_on.group(1), rest[: run_on.start()]
+    elif found := _TRAILER_RUN_ON.search(rest):
+        if not _checksum_matches(line[:-4], found.group(2)):
+            raise BadChecksum(code=code)
+        sequence = found.group(1)
+        rest = rest[: found.start()]
     elif _CHECKSUM_ID.search(rest):
         raise MalformedMessage("the checksum (AZ) is not four hex digits", code=code)
 
-    sequence = None
-    if found := _SEQUENCE.search(rest):
+    if sequence is not None:
+        pass  # read with the checksum, as part of the trailer
+    elif found := _SEQUENCE.search(rest):
         sequence = found.group(1)
         rest = rest[: found.start()]
     elif _SEQUENCE_ID.search(rest):

@@ -77,7 +77,7 @@ def status_flags(seen: KioskPatron | None) -> str:
     if not seen.standing.usable:
         for i in (0, 1, 3):  # charge, renewal, hold privileges denied
             flags[i] = "Y"
-    if seen.standing.status in ("lost", "stolen"):
+    if seen.standing.status in ("card_lost", "card_stolen"):
         flags[4] = "Y"  # card reported lost
     return "".join(flags)
 

@@ -234,7 +234,10 @@ class _Connection:
         self.bad_in_a_row = 0
         if request.code == "97":
             if self.last_response is None:
-                log.info("SIP2 resend (97) from %s before any response: ignored", self.peer)
+                # Nothing to resend: ask for the machine's message again rather than leave
+                # it waiting for an answer that will never come.
+                log.info("SIP2 resend (97) from %s before any response: answered 96", self.peer)
+                await self._send(encode(RESEND, sequence=None, encoding=self.encoding), keep=False)
                 return True
             await self._send_bytes(self.last_response)
             return True

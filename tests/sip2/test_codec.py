@@ -250,3 +250,20 @@ def test_any_message_we_encode_parses_back(code, fields, sequence):
     assert parsed.code == message.code and parsed.fixed == message.fixed
     if sum(len(field_id) + len(value) + 1 for field_id, value in fields) < 3000:
         assert parsed.fields == message.fields
+
+
+@pytest.mark.parametrize("tail", ["AY1AZ", "AZ"])
+def test_a_trailer_run_into_the_last_field_is_still_the_trailer(tail):
+    """A machine that leaves off the last field's "|" must not have "AY1AZ...." read as part
+    of its PIN (each such message would count as a wrong PIN toward the card's lock)."""
+    text = "2300120261202    134500AOCEN|AA123|AD4719" + tail
+    message, sequence = parse(text + checksum(text))
+    assert message.fields["AD"] == ["4719"]
+    assert sequence == ("1" if tail.startswith("AY") else None)
+    with pytest.raises(BadChecksum):  # and its checksum is checked
+        parse(text + ("0000" if checksum(text) != "0000" else "0001"))
+
+
+def test_a_value_that_merely_ends_in_az_and_a_digit_stays_a_value():
+    message, _ = parse("9300CNkiosk|COpwAZ12")
+    assert message.fields["CO"] == ["pwAZ12"]

@@ -62,9 +62,9 @@ def test_97_resends_the_last_response_verbatim(client):
     assert EchoConversation.opened[0].answered == ["99"]  # the conversation never saw 97
 
 
-def test_97_before_anything_is_ignored_and_the_connection_goes_on(client, caplog):
+def test_97_before_anything_gets_a_96_and_the_connection_goes_on(client, caplog):
     with caplog.at_level(logging.INFO, logger="custodian.sip2"):
-        client.send("97\r")
+        assert client.ask("97\r") == b"96AZ" + checksum("96AZ").encode()
         assert response(client.ask(request("99", "2"))).code == "36"
     assert "before any response" in caplog.text
 
