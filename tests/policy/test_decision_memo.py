@@ -98,7 +98,9 @@ def test_keys_hold_facts_only_and_a_reload_empties_them():
     assert instrument is None and ADULT_PATRON.get("instrument") is None
     assert review is None and ADULT_PATRON.get("review") is None
     hash(key)  # every part is a value, no dict or list
-    assert "47" not in repr(key)  # a patron's age is kept only for a guardian's sentence
+    # A patron's age is kept only for a guardian's sentence. (The compiled facts are left
+    # out of the look: their repr holds a memory address, which may contain any digits.)
+    assert "47" not in repr(key[1:])
     engine.reload_profile("sonoma-county")
     assert len(engine.decisions) == 0 and len(engine.memo) == 0
 
