@@ -362,30 +362,31 @@ class KioskConversation:
         return done(result)
 
     def _answer_11(self, request: Message) -> Message:
-        barcode = request.get("AB").strip()
-
-        def done(receipt):
-            out = response("12", ok="1", renewal_ok="N", magnetic_media="U", desensitize="Y")
-            self._echo(request, out)
-            out.add("AJ", receipt.title)
-            out.add("AH", sip_day(receipt.due_on))
-            return out.add("AF", words.checked_out(receipt.due_on))
-
-        act = lambda reader: check_out_at_machine(reader=reader, item_barcode=barcode)  # noqa: E731
-        return self._act(request, "11", act, done)
+        return self._lend(request, check_out_at_machine, renewal_ok="N", said=words.checked_out)
 
     def _answer_29(self, request: Message) -> Message:
+        return self._lend(request, renew_own, renewal_ok="Y", said=words.renewed)
+
+    def _lend(self, request: Message, action, *, renewal_ok: str, said) -> Message:
+        """Check-out (11) and renew (29): the same act on the item in AB, answered alike
+        (12 or 30) with its title and new due date."""
         barcode = request.get("AB").strip()
 
         def done(receipt):
-            out = response("30", ok="1", renewal_ok="Y", magnetic_media="U", desensitize="Y")
+            out = response(
+                ANSWERS[request.code],
+                ok="1",
+                renewal_ok=renewal_ok,
+                magnetic_media="U",
+                desensitize="Y",
+            )
             self._echo(request, out)
             out.add("AJ", receipt.title)
             out.add("AH", sip_day(receipt.due_on))
-            return out.add("AF", words.renewed(receipt.due_on))
+            return out.add("AF", said(receipt.due_on))
 
-        act = lambda reader: renew_own(reader=reader, item_barcode=barcode)  # noqa: E731
-        return self._act(request, "29", act, done)
+        act = lambda reader: action(reader=reader, item_barcode=barcode)  # noqa: E731
+        return self._act(request, request.code, act, done)
 
     def _answer_65(self, request: Message) -> Message:
         def done(receipt):
