@@ -27,7 +27,17 @@ from custodian.policy.replay import Item, Outcome, disagreement, ruled
 # The door's entries that record an engine ruling on patron-record fields, and the purpose
 # the door asked the engine with when the entry records another (packages.py).
 DOOR_ACTIONS = frozenset(
-    {"read", "lookup", "check_out", "check_in", "renew", "place_hold", "cancel_hold", "pay"}
+    {
+        "read",
+        "lookup",
+        "check_out",
+        "check_in",
+        "renew",
+        "place_hold",
+        "cancel_hold",
+        "pay",
+        "mark_lost",
+    }
 )
 PACKAGE_ACTION = "read_package"
 _ENGINE_PURPOSE = {PACKAGE_ACTION: "library_business"}

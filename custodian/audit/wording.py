@@ -20,6 +20,7 @@ ACTIONS = {
     "place_hold": "Placed a hold",
     "cancel_hold": "Cancelled a hold",
     "pay": "Took a payment",
+    "mark_lost": "Marked an item lost",
     "denied": "Was turned away from a screen",
     "read_package": "Opened a release package",
     "purge": "Removed records past their retention period",

@@ -79,6 +79,10 @@ class ItemNotOnLoan(CirculationError):
     default_message = "This item is not checked out."
 
 
+class ItemAlreadyLost(CirculationError):
+    default_message = "This item is already marked lost."
+
+
 class RenewalRefused(CirculationError):
     default_message = "This loan cannot be renewed."
 

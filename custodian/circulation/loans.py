@@ -25,6 +25,7 @@ from custodian.circulation._common import (
 )
 from custodian.circulation.errors import (
     HoldNotOpen,
+    ItemAlreadyLost,
     ItemAlreadyOnLoan,
     ItemNotAvailable,
     ItemNotOnLoan,
@@ -350,10 +351,12 @@ def renew(
     today = local_day(now)
     days = _loan_days(loan_days)
     with transaction.atomic():
-        lock(Item, loan.item_id)
+        item = lock(Item, loan.item_id)
         current = Loan.objects.filter(pk=loan.pk).first()
         if current is None:
             raise ItemNotOnLoan()
+        if item.status == Item.Status.LOST:  # written off: only finding it ends the loan
+            raise ItemAlreadyLost()
         ensure_good_standing(current.patron, today)
         if current.renewals >= max_renewals:
             raise RenewalLimitReached()

@@ -28,6 +28,7 @@ from custodian.circulation.loans import (
     overdue_fine,
     renew,
 )
+from custodian.circulation.lost import LostResult, mark_lost, replacement_charge
 from custodian.circulation.money import PaymentReceipt, assess_charge, pay
 from custodian.circulation.patrons import (
     add_responsible_party,
@@ -43,6 +44,7 @@ from custodian.circulation.selectors import balance
 
 __all__ = [
     "CheckInResult",
+    "LostResult",
     "PaymentReceipt",
     "add_responsible_party",
     "assess_charge",
@@ -58,6 +60,7 @@ __all__ = [
     "hash_pin",
     "link_guardian",
     "mark_attendance",
+    "mark_lost",
     "overdue_fine",
     "pay",
     "place_hold",
@@ -68,6 +71,7 @@ __all__ = [
     "register_for_program",
     "register_patron",
     "renew",
+    "replacement_charge",
     "request_ill",
     "set_ill_status",
     "revoke_authorization",

@@ -82,6 +82,8 @@ def patron(request, ref):
             # Check-out stays open when the status was not released: the door still refuses.
             "may_check_out": view.standing is None or view.standing.usable,
             "history_asked": "history.titles" in view.requested,
+            # Only when the page shows which loan is which (its title and due date).
+            "may_mark_lost": {"loans.titles", "loans.due_dates"} <= set(view.released),
             "checkout_form": ItemBarcodeForm(auto_id="checkout_%s"),
             "checkin_form": CheckInForm(auto_id="checkin_%s", initial={"return_to": ref}),
         },

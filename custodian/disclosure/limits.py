@@ -1,19 +1,20 @@
 """How long each free-text input of a disclosure may be, for the JSON API and the screens alike.
 
-The short ones match the database columns (CharField max_length); the long ones bound the
-TextFields, which have no limit of their own, so a pasted book or a hostile client cannot
-fill the case file, the audit-adjacent timeline or the incident report.
+These are the only limits: the columns are sealed text (SealedField, unbounded in the
+database; the short ones repeat their limit as `max_length` for the record). They keep a
+pasted book or a hostile client from filling the case file, the audit-adjacent timeline
+or the incident report.
 """
 
 LIMITS = {
-    # who is asking (CharField columns)
+    # who is asking
     "requester_name": 200,
     "requester_organisation": 200,
     "officer_name": 200,
     "officer_badge": 64,
     "officer_agency": 200,
     "card_number": 32,
-    # what they said and where to answer (TextField columns)
+    # what they said and where to answer
     "stated_purpose": 2000,
     "response_address": 1000,
     "desk_notes": 4000,

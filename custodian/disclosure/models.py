@@ -3,6 +3,13 @@
 No patron data lives here: a request names its patron only by the opaque `Patron.ref`
 (resolved through the door from the card number, which is never stored). What a release
 hands over is built through the door at release time and kept as the package files.
+
+Free text someone types (who asked, the officer, what they said, notes, decisions, to whom
+a package went) can still name a person, so it is sealed at rest (SealedField) under the
+library's own key (`owner=""`): a case is kept on its own retention schedule (`cases`), not
+the patron's, and may outlive the patron's erasure. Codes, choices, clause ids and hashes
+stay clear. Never filter or order by a sealed column; the length limits are the forms' and
+the API's (disclosure.limits), `max_length` here only documents them.
 """
 
 import uuid
@@ -13,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from custodian.disclosure import vocab
+from custodian.records.sealed_fields import SealedField
 
 
 def disclosure_storage():
@@ -32,17 +40,17 @@ class DisclosureRequest(models.Model):
     profile = models.CharField(max_length=64)
 
     requester_kind = models.CharField(max_length=20, choices=_choices(vocab.REQUESTER_KINDS))
-    requester_name = models.CharField(max_length=200, blank=True)
-    requester_organisation = models.CharField(max_length=200, blank=True)
+    requester_name = SealedField(owner="", max_length=200, blank=True)
+    requester_organisation = SealedField(owner="", max_length=200, blank=True)
     financially_responsible = models.BooleanField(default=False)
-    officer_name = models.CharField(max_length=200, blank=True)
-    officer_badge = models.CharField(max_length=64, blank=True)
-    officer_agency = models.CharField(max_length=200, blank=True)
-    stated_purpose = models.TextField(
-        blank=True, help_text="What the requester says the request is for."
+    officer_name = SealedField(owner="", max_length=200, blank=True)
+    officer_badge = SealedField(owner="", max_length=64, blank=True)
+    officer_agency = SealedField(owner="", max_length=200, blank=True)
+    stated_purpose = SealedField(
+        owner="", blank=True, help_text="What the requester says the request is for."
     )
-    response_address = models.TextField(
-        blank=True, help_text="To whom the library's response goes."
+    response_address = SealedField(
+        owner="", blank=True, help_text="To whom the library's response goes."
     )
 
     channel = models.CharField(max_length=16, choices=_choices(vocab.CHANNELS))
@@ -154,7 +162,7 @@ class Case(models.Model):
         default=False, help_text="The requester bears the library's costs."
     )
     due_on = models.DateField(null=True, blank=True)
-    desk_notes = models.TextField(blank=True)
+    desk_notes = SealedField(owner="", blank=True)
     # The decision that now governs the case: the desk's, then each review's.
     decision = models.JSONField()
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -163,7 +171,7 @@ class Case(models.Model):
     unsealed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    unseal_reason = models.TextField(blank=True)
+    unseal_reason = SealedField(owner="", blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -212,7 +220,7 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40)
-    note = models.TextField(blank=True)
+    note = SealedField(owner="", blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -250,7 +258,7 @@ class ChecklistItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = SealedField(owner="", blank=True)
 
     class Meta:
         ordering = ["kind", "position", "id"]
@@ -282,7 +290,7 @@ class Review(models.Model):
     counsel_consulted = models.BooleanField(default=False)
     board_consulted = models.BooleanField(default=False)
     emergency_confirmed = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = SealedField(owner="", blank=True)
     decision = models.JSONField()
     outcome = models.CharField(max_length=16, choices=_choices(vocab.OUTCOMES))
     at = models.DateTimeField(auto_now_add=True)
@@ -311,13 +319,15 @@ class WrittenDecision(models.Model):
     disclose = models.BooleanField(help_text="Whether the library heeds the request.")
     # The fields the decision discloses; empty: what the policy engine's answer releases.
     fields = models.JSONField(default=list, blank=True)
-    text = models.TextField()
-    basis = models.TextField(help_text="What information or circumstances supported the decision.")
+    text = SealedField(owner="")
+    basis = SealedField(
+        owner="", help_text="What information or circumstances supported the decision."
+    )
     # Giving more than the engine's answer is the Director's explicit override, with a reason
     # and counsel's review of it (who and on what day).
     override = models.BooleanField(default=False)
-    override_reason = models.TextField(blank=True)
-    counsel_name = models.CharField(max_length=200, blank=True)
+    override_reason = SealedField(owner="", blank=True)
+    counsel_name = SealedField(owner="", max_length=200, blank=True)
     counsel_reviewed_on = models.DateField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -349,7 +359,7 @@ class Release(models.Model):
     fields = models.JSONField()
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
-    handed_to = models.CharField(max_length=300)
+    handed_to = SealedField(owner="", max_length=300)
     handed_at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     emergency = models.BooleanField(default=False)
@@ -381,7 +391,7 @@ class CostRecord(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="costs")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    description = models.CharField(max_length=300)
+    description = SealedField(owner="", max_length=300)
     staff_minutes = models.PositiveIntegerField()
     hourly_rate_cents = models.PositiveIntegerField()
     at = models.DateTimeField(auto_now_add=True)
@@ -411,8 +421,8 @@ class CounselReview(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    counsel_name = models.CharField(max_length=200, blank=True)
-    conclusion = models.TextField(blank=True)
+    counsel_name = SealedField(owner="", max_length=200, blank=True)
+    conclusion = SealedField(owner="", blank=True)
 
     class Meta:
         constraints = [

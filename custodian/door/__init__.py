@@ -19,6 +19,7 @@ from custodian.door.lines import (
     ReadingHistory,
     Standing,
 )
+from custodian.door.lost import LostPreview, LostReceipt, lost_preview, mark_lost
 from custodian.door.own import (
     OwnAccount,
     OwnActionRefused,
@@ -65,6 +66,8 @@ __all__ = [
     "HoldReceipt",
     "ItemNotFound",
     "LoanLine",
+    "LostPreview",
+    "LostReceipt",
     "OwnAccount",
     "OwnActionRefused",
     "OwnHistoryPage",
@@ -86,6 +89,8 @@ __all__ = [
     "check_out",
     "find_patron",
     "library_name",
+    "lost_preview",
+    "mark_lost",
     "needed_fields",
     "pay",
     "place_hold",

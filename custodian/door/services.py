@@ -35,6 +35,7 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "place_hold": ("holds.titles",),
     "cancel_hold": ("holds.titles",),
     "pay": ("charges.amount", "payments.records"),
+    "mark_lost": ("loans.titles", "charges.amount"),
 }
 
 
@@ -180,14 +181,20 @@ def check_in(*, reader: Reader, item_barcode: str, now=None) -> CheckInReceipt:
     return _act(reader=reader, action="check_in", locate=locate, perform=perform)
 
 
+def patrons_loan(patron_ref, item_barcode: str):
+    """`locate` for an act on one of a patron's loans: (patron, {"item", "loan"}); raises
+    ActionFailed when the patron does not have that item out."""
+    patron = _patron(patron_ref)
+    item = _item(item_barcode)
+    loan = Loan.objects.filter(item=item, patron=patron).first()
+    if loan is None:
+        raise ActionFailed("This patron does not have that item checked out.")
+    return patron, {"item": item, "loan": loan}
+
+
 def renew(*, reader: Reader, patron_ref, item_barcode: str, now=None) -> RenewalReceipt:
     def locate():
-        patron = _patron(patron_ref)
-        item = _item(item_barcode)
-        loan = Loan.objects.filter(item=item, patron=patron).first()
-        if loan is None:
-            raise ActionFailed("This patron does not have that item checked out.")
-        return patron, {"item": item, "loan": loan}
+        return patrons_loan(patron_ref, item_barcode)
 
     def perform(*, patron, item, loan):
         loan = circulation.renew(loan=loan, now=now)

@@ -194,7 +194,9 @@ def erase_patron(
             cancel_hold(hold=hold, now=now)
         stripped["holds"] = len(open_holds)
 
-        stripped["charges"] = Charge.objects.filter(patron=patron).update(patron=None)
+        # A note can name the person: the stripped charge keeps only the money.
+        charges = Charge.objects.filter(patron=patron)
+        stripped["charges"] = charges.update(patron=None, note="")
         stripped["payments"] = Payment.objects.filter(patron=patron).update(patron=None)
 
         erased["programs"] = ProgramRegistration.objects.filter(patron=patron).delete()[0]

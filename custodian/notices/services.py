@@ -76,6 +76,8 @@ def _due_rows(kind: str, today: date, days: int):
         rows = Loan.objects.filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
     else:
         rows = Loan.objects.filter(due_on__lt=today)
+    # A loan marked lost is billed, not awaited: no reminder to bring it back.
+    rows = rows.exclude(item__status="lost")
     return rows.exclude(Exists(sent)).values_list(
         "patron__ref", "patron__notice_channel", "pk", "due_on"
     )

@@ -248,8 +248,43 @@ def unwrap(owner: uuid.UUID, wrapped: bytes, mid: str) -> bytes:
 # ---------------------------------------------------------------- data keys (per owner)
 
 
+def _in_transaction() -> bool:
+    from django.db import connection
+
+    return connection.in_atomic_block
+
+
+def _still_queued(pending: list) -> bool:
+    """Whether the on_commit hook in `pending` ([hooks list, hook, thread]) is still queued on this
+    thread's connection. Django replaces the list on any rollback (of the transaction or of
+    a savepoint), so the same list means yes; another list is indexed once (a bulk writer
+    may have thousands of keys pending). The caller holds _lock."""
+    from django.db import connection
+
+    hooks = connection.run_on_commit
+    if hooks is pending[0]:
+        return True
+    if not connection.in_atomic_block:
+        return False
+    if _queued[0] is not hooks:
+        _queued[:] = [hooks, {id(entry[1]) for entry in hooks}]
+    if id(pending[1]) in _queued[1]:
+        pending[0] = hooks
+        return True
+    return False
+
+
+_queued: list = [None, set()]  # the last hooks list indexed by _still_queued, its hooks' ids
+
+
 class _Cache:
-    """owner ref -> (AESGCM, loaded at): least recently used first, bounded."""
+    """owner ref -> (AESGCM, loaded at, pending): least recently used first, bounded.
+
+    A key created inside a transaction is *pending* until that transaction commits: only
+    the thread that made it may use it, and only while its transaction is open. If the
+    transaction (or the savepoint that made it) rolls back, the key's row is gone; a cached
+    copy would seal values under a key no one can load again, so a pending entry whose
+    on_commit hook is no longer queued (a commit would have confirmed it) is dropped."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -263,17 +298,40 @@ class _Cache:
             if time.monotonic() - hit[1] > CACHE_SECONDS:
                 del self.items[owner]
                 return None
+            if hit[2] is not None:
+                if hit[2][2] != threading.get_ident():
+                    return None
+                if not _still_queued(hit[2]):
+                    # Its transaction, or the savepoint that made it, rolled back.
+                    del self.items[owner]
+                    return None
             self.items.move_to_end(owner)
             return hit[0]
 
-    def put(self, owner: uuid.UUID, cipher) -> None:
+    def put(self, owner: uuid.UUID, cipher, *, created: bool = False) -> None:
+        """Cache `cipher`; `created`: its key row was just written, perhaps uncommitted."""
         if self.size <= 0:
             return
+        pending = None
+        if created and _in_transaction():
+            from django.db import transaction
+
+            def hook():
+                self._confirm(owner, cipher)
+
+            transaction.on_commit(hook)
+            pending = [transaction.get_connection().run_on_commit, hook, threading.get_ident()]
         with _lock:
-            self.items[owner] = (cipher, time.monotonic())
+            self.items[owner] = (cipher, time.monotonic(), pending)
             self.items.move_to_end(owner)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+
+    def _confirm(self, owner: uuid.UUID, cipher) -> None:
+        with _lock:
+            hit = self.items.get(owner)
+            if hit is not None and hit[0] is cipher:
+                self.items[owner] = (cipher, hit[1], None)
 
     def drop(self, owner: uuid.UUID) -> None:
         with _lock:
@@ -309,10 +367,13 @@ def _load(owner: uuid.UUID, *, create: bool):
         raw = os.urandom(32)
         wrapped, mid = wrap(owner, raw)
         # Two writers sealing for a new owner at once agree on whichever key landed first.
-        DataKey.objects.get_or_create(
+        _, created = DataKey.objects.get_or_create(
             owner_ref=owner, defaults={"wrapped": wrapped, "master_id": mid}
         )
         row = DataKey.objects.values_list("wrapped", "master_id").get(owner_ref=owner)
+        cipher = AESGCM(unwrap(owner, row[0], row[1]))
+        _cache.put(owner, cipher, created=created)
+        return cipher
     cipher = AESGCM(unwrap(owner, row[0], row[1]))
     _cache.put(owner, cipher)
     return cipher
@@ -328,7 +389,7 @@ def new_key_row(owner) -> tuple[uuid.UUID, bytes, str]:
 
     For bulk writers that insert the DataKey rows themselves; the caller must store it."""
     owner, wrapped, mid, cipher = new_key(owner)
-    _cache.put(owner, cipher)
+    _cache.put(owner, cipher, created=True)
     return owner, wrapped, mid
 
 

@@ -39,7 +39,13 @@ def purge(
         10_000,
         "--batch-size",
         min=1,
-        help="Rows in the first transaction; later ones grow or shrink to take about a quarter of a second each (the write lock the desk waits behind).",
+        help="Rows in the first transaction; later ones grow or shrink to take a fraction of a second each (the write lock the desk waits behind).",
+    ),
+    no_reseal: bool = typer.Option(
+        False,
+        "--no-reseal",
+        help="Do not reseal the statistics at the end (PostgreSQL; `custodian stats reseal` "
+        "does it on its own).",
     ),
 ) -> None:
     """Delete or make anonymous the records past the profile's retention schedule, in short
@@ -76,7 +82,7 @@ def purge(
 
         try:
             result = run(dry_run=dry_run, categories=chosen, before=day, batch_size=batch_size,
-                         progress=progress)  # fmt: skip
+                         progress=progress, reseal=not no_reseal)  # fmt: skip
         except UnknownCategory as error:
             bar.stop()
             _fail(str(error))
@@ -105,6 +111,15 @@ def purge(
             f"{again}{result.total:,} row(s) changed in {result.batches:,} batch(es), "
             f"one audit entry each; {result.held:,} kept for a legal hold"
         )
+        console.print(_reseal_line(result.resealed, skipped=no_reseal))
+
+
+def _reseal_line(resealed: int | None, *, skipped: bool) -> str:
+    if skipped:
+        return "statistics: not resealed (--no-reseal); run `custodian stats reseal` daily instead"
+    if resealed is None:
+        return "statistics: nothing to reseal (SQLite keeps the tally in key order)"
+    return f"statistics resealed: {resealed:,} row(s) rewritten in key order"
 
 
 def register(app: typer.Typer) -> None:

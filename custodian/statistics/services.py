@@ -176,8 +176,8 @@ def reseal(*, using: str = DEFAULT_DB_ALIAS) -> int:
     was written (ctid). A count is written inside the act's transaction, whose audit entry
     names the patron, so someone reading the raw tables could pair the most recently
     written cell with the latest entry. After TRUNCATE and one INSERT in key order every
-    row has the same xmin and sits in key order. Run daily (`custodian stats reseal`; the
-    retention run may call it too). SQLite needs none of this: WITHOUT ROWID keeps key order
+    row has the same xmin and sits in key order. Run daily: the daily `custodian purge`
+    calls it at its end (custodian.retention.services.purge), or `custodian stats reseal`. SQLite needs none of this: WITHOUT ROWID keeps key order
     and an update in place leaves no transaction id behind.
     """
     from django.db import transaction
@@ -200,4 +200,8 @@ def reseal(*, using: str = DEFAULT_DB_ALIAS) -> int:
             " FROM tally_in_key_order"
             " ORDER BY act, branch_id, year, month, collection, item_type, age_band"
         )
-        return cursor.rowcount
+        rows = cursor.rowcount
+        # Dropped now, not only at commit: a caller's outer transaction (a test, or a purge
+        # run inside one) may reseal again before it commits.
+        cursor.execute("DROP TABLE tally_in_key_order")
+        return rows

@@ -17,6 +17,7 @@ from custodian.synth import (
     phase_loans,
     phase_patrons,
     phase_programs,
+    phase_schedule,
     phase_services,
     phase_statistics,
 )
@@ -230,6 +231,8 @@ def _run_phases(
         with tracker.phase("Camera footage"):
             phase_services.write_camera_footage(ctx=ctx, tracker=tracker)
         phase_statistics.write_statistics(ctx=ctx)  # the tally the desks would have kept
+        # After the tally: what the daily purge would since have removed (its counts stay).
+        phase_schedule.apply_schedule(ctx=ctx)
         reset_sequences(
             [
                 records.Branch,

@@ -9,6 +9,7 @@ from custodian.records.models import Charge, Item, Patron, Payment
 from custodian.synth.bulk import insert, next_id
 from custodian.synth.context import ADULT, Context
 from custodian.synth.phase_loans import FINE_PER_DAY
+from custodian.synth.phase_patrons import sealed_rows
 from custodian.synth.progress import Tracker
 from custodian.synth.rand import sub_rng
 
@@ -84,21 +85,23 @@ def write_charges_and_payments(*, ctx: Context, tracker: Tracker) -> None:
     rng = sub_rng(seed=ctx.seed, phase="charges")
     charges = _plan_charges(ctx, rng)
     first = next_id(Charge)
+    rows = (
+        (
+            ctx.patron_id(patron),
+            first + number,
+            kind,
+            amount,
+            ctx.item_id(item) if item is not None else None,
+            assessed,
+            note,
+        )
+        for number, (patron, kind, amount, item, assessed, note, _s) in enumerate(charges)
+    )
+    # A note is sealed under its patron's key, as Charge.note's field would seal it.
     insert(
         Charge,
-        ("id", "patron_id", "kind", "amount", "item_id", "assessed_at", "note"),
-        (
-            (
-                first + number,
-                ctx.patron_id(patron),
-                kind,
-                amount,
-                ctx.item_id(item) if item is not None else None,
-                assessed,
-                note,
-            )
-            for number, (patron, kind, amount, item, assessed, note, _s) in enumerate(charges)
-        ),
+        ("patron_id", "id", "kind", "amount", "item_id", "assessed_at", "note"),
+        sealed_rows(rows, labels={6: "records.charge.note"}),
         tracker=tracker,
         written=ctx.written,
     )

@@ -7,7 +7,7 @@ import random
 from custodian.circulation.services import hash_pin
 from custodian.records import sealing
 from custodian.records.models import Authorization, DataKey, Patron, ResponsibleParty
-from custodian.synth import words
+from custodian.synth import phase_schedule, words
 from custodian.synth.bulk import insert, next_id
 from custodian.synth.context import ADULT, CHILD, INSTITUTION, TEEN, Context
 from custodian.synth.progress import Tracker
@@ -128,12 +128,19 @@ def _status(rng: random.Random) -> str:
     return Patron.Status.ACTIVE
 
 
-def _dates(rng: random.Random, *, today: dt.date, age: int, status: str) -> tuple[dt.date, dt.date]:
-    """(registered_on, expires_on) consistent with the status and the patron's age."""
+def _dates(
+    rng: random.Random, *, today: dt.date, age: int, status: str, kept_days: int = RENEWAL_DAYS
+) -> tuple[dt.date, dt.date]:
+    """(registered_on, expires_on) consistent with the status and the patron's age. An
+    expired card expired at most `kept_days` ago (the profile keeps an expired card's
+    registration that long; the daily purge would have erased an older one)."""
     span = max(30, min(15 * 365, (age - 2) * 365))
     if status == Patron.Status.EXPIRED:
         # Registered at least one full card period ago, and not renewed since.
         registered = today - dt.timedelta(days=RENEWAL_DAYS + 1 + rng.randrange(span))
+        since_expiry = (today - registered).days % RENEWAL_DAYS
+        # Registered later within the same card period: it expired within the schedule.
+        registered += dt.timedelta(days=since_expiry - since_expiry % (max(kept_days, 0) + 1))
         periods = (today - registered).days // RENEWAL_DAYS
         return registered, registered + dt.timedelta(days=periods * RENEWAL_DAYS)
     registered = today - dt.timedelta(days=1 + rng.randrange(span))
@@ -164,6 +171,7 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
     alerts = {index: status for status, index in ALERTS.items() if index < ctx.patrons}
     # Its own stream, so dating the reports shifts nothing else the seed makes.
     since_rng = sub_rng(seed=ctx.seed, phase="status-since")
+    kept_days = phase_schedule.kept_days("registration")
 
     def rows():
         for index in range(ctx.patrons):
@@ -178,7 +186,9 @@ def plan_and_write_patrons(*, ctx: Context, tracker: Tracker) -> None:
                     status = alerts[index]
                     ctx.alerts[str(status)] = index
             birth = birth_date_for_age(rng=rng, today=ctx.today, age=age)
-            registered, expires = _dates(rng, today=ctx.today, age=age, status=status)
+            registered, expires = _dates(
+                rng, today=ctx.today, age=age, status=status, kept_days=kept_days
+            )
             since = None
             if status in DATED:
                 since = max(registered, ctx.today - dt.timedelta(days=since_rng.randint(1, 120)))

@@ -80,6 +80,16 @@ def _ref(key: str, name: str) -> Callable[[DemoSite, str], str | None]:
     return path
 
 
+def _line(key: str, name: str, line: int = 1) -> Callable[[DemoSite, str], str | None]:
+    """A screen named by a patron's ref and a line of their account page (a loan)."""
+
+    def path(site: DemoSite, role: str) -> str | None:
+        ref = site.refs.get(key)
+        return None if ref is None else _url(name, ref, line)
+
+    return path
+
+
 def _named(name: str, query: str = "") -> Callable[[DemoSite, str], str | None]:
     def path(site: DemoSite, role: str) -> str | None:
         url = _url(name)
@@ -210,6 +220,7 @@ SCREENS = (
     # The records' lifetime (issue 11): legal holds, closing an account.
     Screen("legal-holds", ("director", "designee"), _named("holds:list")),
     Screen("close-account", DESK_ROLES, _ref("patron", "desk:close_account")),
+    Screen("mark-lost", DESK_ROLES, _line("patron", "desk:mark_lost")),
     Screen(
         "statistics",
         ("director", "designee", "branch_manager", "it_admin", "auditor"),

@@ -1,4 +1,5 @@
-"""The raw database of a demo library holds no patron's name, address, phone, email or card.
+"""The raw database of a demo library holds no patron's name, address, phone, email or card,
+and no officer's or requester's name or note from its disclosure cases.
 
 Whoever gets the SQLite file (a backup, a stolen laptop) or a `pg_dump` of the PostgreSQL
 database sees sealed text only (docs/encryption.md). The demo is built as `./run demo` builds
@@ -15,6 +16,14 @@ import pytest
 from django.db import connection
 from rich.console import Console
 
+from custodian.disclosure.models import (
+    Case,
+    CaseEvent,
+    DisclosureRequest,
+    Release,
+    Review,
+    WrittenDecision,
+)
 from custodian.records.models import Authorization, Item, Patron, ResponsibleParty
 from custodian.synth import services
 
@@ -38,6 +47,26 @@ def _identifiers() -> set[str]:
     return found - set(Item.objects.values_list("author", flat=True))
 
 
+def _case_text() -> set[str]:
+    """What people typed into the demo week's disclosure cases (sealed under the library's
+    key): officers' and requesters' names, what they said, notes, decisions, hand-overs.
+    Short values (a badge number) could match any bytes by chance, so only longer ones."""
+    found: set[str] = set()
+    for fields in (
+        ("officer_name", "requester_name", "requester_organisation", "stated_purpose"),
+        ("response_address",),
+    ):
+        for row in DisclosureRequest.objects.values_list(*fields):
+            found.update(row)
+    found.update(Case.objects.values_list("desk_notes", flat=True))
+    found.update(CaseEvent.objects.values_list("note", flat=True))
+    found.update(Review.objects.values_list("notes", flat=True))
+    found.update(Release.objects.values_list("handed_to", flat=True))
+    for row in WrittenDecision.objects.values_list("text", "basis"):
+        found.update(row)
+    return {v for v in found if len(v) >= 12}
+
+
 def _build_demo(settings, tmp_path) -> set[str]:
     settings.DATA_DIR = tmp_path
     services.prepare_demo(patrons=PATRONS, seed=11, console=Console(file=io.StringIO()))
@@ -46,7 +75,11 @@ def _build_demo(settings, tmp_path) -> set[str]:
     # The check sees what it is looking for: names, addresses, phones, emails, cards.
     assert len(found) > 3 * PATRONS
     assert any("@" in v for v in found) and any(v.isdigit() and len(v) > 10 for v in found)
-    return found
+    # And the officers' names and notes of the demo week's cases.
+    cases = _case_text()
+    assert {"Deputy R. Alvarez", "Detective M. Okafor"} <= cases
+    assert any("might come back" in v for v in cases)
+    return found | cases
 
 
 def _leaks(blob: bytes, identifiers: set[str]) -> list[str]:

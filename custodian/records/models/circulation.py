@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from custodian.records.models.patrons import Branch, Patron
+from custodian.records.sealed_fields import SealedField
 
 
 class Item(models.Model):
@@ -190,7 +191,9 @@ class Charge(models.Model):
         Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assessed_at = models.DateTimeField()
-    note = models.CharField(max_length=200, blank=True)
+    # Staff can write anything here, a name included: sealed under the patron's key, and
+    # blanked when erasure or retention cuts the patron link (only the money stays).
+    note = SealedField(owner="patron.ref", max_length=200, blank=True)
 
     class Meta:
         constraints = [
