@@ -1,7 +1,9 @@
-"""A data key made in a transaction that rolled back must not be used by the same
-thread's *next* transaction, nor after a savepoint that made it rolled back (the common case:
-every service writes inside transaction.atomic, and tests run inside one)."""
+"""A data key made in a transaction that rolled back must not outlive it in the cache:
+not outside a transaction, not in the same thread's *next* transaction (as every service
+writes), nor after a savepoint that made it rolled back (tests run inside one); and a key
+whose transaction is still open is not used by another thread."""
 
+import threading
 import uuid
 
 import pytest
@@ -52,3 +54,40 @@ def test_another_savepoints_rollback_keeps_the_pending_key_and_commit_confirms_i
             raise Rollback  # Django replaces its on_commit list here
         assert sealing._cache.get(owner) is cipher
     assert sealing._cache.items[owner][2] is None  # confirmed at commit
+
+
+def test_a_key_made_in_a_rolled_back_transaction_is_made_again_and_stored():
+    owner = uuid.uuid4()
+    with pytest.raises(Rollback), transaction.atomic():
+        sealing.seal(owner, LABEL, "before")
+        assert DataKey.objects.filter(owner_ref=owner).exists()
+        raise Rollback
+    assert not DataKey.objects.filter(owner_ref=owner).exists()
+
+    sealed = sealing.seal(owner, LABEL, "after")
+
+    # The key it was sealed under is stored: a process with an empty cache opens it.
+    assert DataKey.objects.filter(owner_ref=owner).exists()
+    sealing.clear_cache()
+    assert sealing.open_sealed(sealed, LABEL) == "after"
+
+
+def test_a_committed_key_stays_cached_and_opens_after_the_cache_is_emptied():
+    owner = uuid.uuid4()
+    with transaction.atomic():
+        sealed = sealing.seal(owner, LABEL, "kept")
+    assert sealing._cache.get(owner) is not None  # confirmed at commit
+    sealing.clear_cache()
+    assert sealing.open_sealed(sealed, LABEL) == "kept"
+
+
+def test_another_thread_does_not_use_a_key_whose_transaction_is_still_open():
+    owner = uuid.uuid4()
+    seen = []
+    with transaction.atomic():
+        sealing.seal(owner, LABEL, "pending")
+        worker = threading.Thread(target=lambda: seen.append(sealing._cache.get(owner)))
+        worker.start()
+        worker.join()
+    assert seen == [None]
+    assert sealing._cache.get(owner) is not None
