@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 import stat
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -88,6 +89,25 @@ def secret_from_env_or_file(env_name: str, file_name: str, nbytes: int = 48) -> 
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(nbytes))
     return path.read_text().strip()
+
+
+def write_once(path: Path, text: str) -> None:
+    """Create `path` (owner-only) holding `text`, unless it exists. Written to a private
+    temporary file and linked into place: link() fails if another process got there first,
+    so concurrent first starts agree on one key, and no one reads a half-written file."""
+    if path.exists():
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.chmod(tmp, PRIVATE_FILE_MODE)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
 
 
 def decode_key32(text: str, what: str, error: type[Exception]) -> bytes:

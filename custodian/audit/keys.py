@@ -14,14 +14,13 @@ import base64
 import binascii
 import functools
 import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from custodian.paths import data_dir, decode_key32
+from custodian.paths import data_dir, decode_key32, write_once
 
 KEY_ENV = "CUSTODIAN_AUDIT_SIGNING_KEY"
 PUBLIC_KEYS_ENV = "CUSTODIAN_AUDIT_PUBLIC_KEYS"
@@ -45,20 +44,7 @@ def key_file() -> Path:
 
 def _key_from_file() -> bytes:
     path = key_file()
-    if not path.exists():
-        # Write to a private temporary file, then link it into place: link() fails if another
-        # process got there first, so concurrent first starts agree on one key.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-            os.chmod(tmp, 0o600)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
+    write_once(path, base64.b64encode(os.urandom(32)).decode() + "\n")
     return _decode_key(path.read_text(), str(path))
 
 

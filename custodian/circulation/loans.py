@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import F
 from django.db.transaction import TransactionManagementError
 
+from custodian.circulation import lost
 from custodian.circulation._common import (
     CENT,
     check_standing,
@@ -66,6 +67,8 @@ class CheckInResult:
     transit_to: Branch | None
     # True only when the patron opted in to reading history and a PastLoan was kept.
     history_kept: bool
+    # Set when the item had been marked lost: its replacement charge reversed (lost.found).
+    found: "lost.FoundResult | None" = None
 
 
 def _loan_days(loan_days: int | None) -> int:
@@ -291,6 +294,9 @@ def check_in(
         # Lock the patron too: an opt-out running at the same moment must not miss the
         # PastLoan this check-in writes (set_reading_history takes the same lock).
         patron = lock(Patron, loan.patron_id)
+        found = None
+        if current.status == Item.Status.LOST:
+            found = lost.found(item=current, patron=patron, since=loan.checked_out_at, now=now)
 
         days_overdue = max((today - loan.due_on).days, 0)
         fine = overdue_fine(days_overdue=days_overdue, rate=overdue_rate, cap=overdue_cap)
@@ -337,6 +343,7 @@ def check_in(
         hold=hold,
         transit_to=transit_to,
         history_kept=history_kept,
+        found=found,
     )
 
 

@@ -12,6 +12,13 @@ What happens, in one transaction:
   (the reading history, the circulation count and the statistics' return are made then),
   or when the account is closed (custodian.holds.erasure deletes lost loans).
 
+When a lost item is found and checked in (`found`, called by check_in), what is still owed
+on its replacement charge is waived, as Koha's default does ("refund lost item fee on
+return"): the library has its item back. Money already paid toward it is not handed back
+by the system (the library keeps no credit balances); the desk is told to refund it by the
+library's own rules. The late return is fined as any other (capped), the item's title
+leaves the charge, and the item goes back on the shelf or to a waiting hold.
+
 The door writes the audit entry (custodian.door.lost); this module knows nothing of who.
 """
 
@@ -23,7 +30,8 @@ from django.db import transaction
 
 from custodian.circulation._common import lock, resolve_now
 from custodian.circulation.errors import ItemAlreadyLost, ItemNotOnLoan
-from custodian.records.models import Charge, Item, Loan, Patron
+from custodian.circulation.selectors import charge_outstanding
+from custodian.records.models import Charge, Item, Loan, Patron, Payment
 
 
 @dataclass(frozen=True)
@@ -66,3 +74,37 @@ def mark_lost(*, loan: Loan, now: dt.datetime | None = None) -> LostResult:
         item.status = Item.Status.LOST
         item.save(update_fields=["status"])
     return LostResult(item=item, charge=charge)
+
+
+@dataclass(frozen=True)
+class FoundResult:
+    # What was still owed on the replacement charge, now waived.
+    waived: Decimal
+    # What the patron had already paid toward it in money (not staff waivers): the
+    # library refunds it by its own rules.
+    paid: Decimal
+
+
+def found(*, item: Item, patron: Patron, since: dt.datetime, now: dt.datetime) -> FoundResult:
+    """A lost item is back (inside check_in's transaction, the item and patron locked):
+    waive what is left of the replacement charges made for this loan (assessed since it
+    began at `since`) and cut their link to the item, whose business is now done."""
+    charges = Charge.objects.filter(
+        patron=patron, item=item, kind=Charge.Kind.LOST, assessed_at__gte=since
+    )
+    waived = paid = Decimal("0.00")
+    for charge in charges:
+        left = charge_outstanding(charge=charge)
+        money = charge.payments.exclude(method=Payment.Method.WAIVED)
+        paid += sum((p.amount for p in money), Decimal("0.00"))
+        if left > 0:
+            Payment.objects.create(
+                patron=patron,
+                charge=charge,
+                amount=left,
+                method=Payment.Method.WAIVED,
+                paid_at=now,
+            )
+            waived += left
+    charges.update(item=None)
+    return FoundResult(waived=waived, paid=paid)

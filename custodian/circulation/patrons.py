@@ -64,6 +64,10 @@ def register_patron(
     if expires_on < registered_on:
         raise InvalidRecord("The card cannot expire before it is issued.")
     pin_hash = hash_pin(pin) if pin is not None else ""
+    # Asked first, not only after the unique index refuses: while the index key is being
+    # rotated, the same card can be stored under the other key, which the index cannot see.
+    if card_in_use(card_number):
+        raise CardNumberTaken()
     try:
         with transaction.atomic():
             return Patron.objects.create(

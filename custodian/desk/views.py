@@ -29,6 +29,7 @@ ACCOUNT_FIELDS = (
     "loans.titles",
     "overdue.status",
     "overdue.count",
+    "lost.titles",
     "holds.count",
     "holds.titles",
     "charges.amount",
@@ -37,6 +38,23 @@ ACCOUNT_FIELDS = (
 # Asked for only by roles that need to know it (the director, say): a clerk's page does not
 # ask for what it could never show. Shown for patrons who keep a history; else says so.
 HISTORY_FIELDS = ("history.titles",)
+
+
+def found_lost_words(receipt) -> str:
+    """What the desk is told when a checked-in item had been marked lost."""
+    if not receipt.was_lost:
+        return ""
+    words = " It had been marked lost and is back in the collection now."
+    if receipt.replacement_waived:
+        words += (
+            " What was still owed for its replacement has been taken off the borrower's account."
+        )
+    if receipt.refund_on is not None:
+        words += (
+            " The borrower had paid toward its replacement: this is their account; refund"
+            " what they paid as the library's rules say."
+        )
+    return words
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +153,11 @@ def check_in(request):
             if receipt.to_hold_shelf
             else ""
         )
+        note += found_lost_words(receipt)
         messages.success(request, f"Checked in item {receipt.barcode}.{note}")
+        if receipt.refund_on is not None:
+            # The refund is done on the borrower's account: open it (a read like any other).
+            return redirect(reverse("desk:patron", kwargs={"ref": receipt.refund_on}))
     if return_to:
         return redirect(reverse("desk:patron", kwargs={"ref": return_to}))
     return redirect("desk:find")

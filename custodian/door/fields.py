@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from custodian.circulation.selectors import effective_status
+from custodian.circulation.selectors import current_loans, effective_status
 from custodian.door.lines import (
     ChargeLine,
     HoldLine,
@@ -51,19 +51,26 @@ def _money(amount) -> Decimal:
 
 
 class PatronRecords:
-    def __init__(self, patron: Patron, today: date):
+    def __init__(self, patron: Patron, today: date, *, lost_loans: bool = True):
         self.patron = patron
         self.today = today
+        self.lost_loans = lost_loans
 
     @cached_property
     def loans(self) -> list[Loan]:
-        return list(
-            Loan.objects.filter(patron=self.patron).select_related("item").order_by("due_on", "id")
-        )
+        loans = current_loans(patron=self.patron)
+        if not self.lost_loans:
+            loans = [loan for loan in loans if loan.item.status != Item.Status.LOST]
+        return loans
 
     @cached_property
     def overdue(self) -> list[Loan]:
-        return [loan for loan in self.loans if loan.due_on < self.today]
+        # A lost item is no longer late: it is lost, and charged as such.
+        return [
+            loan
+            for loan in self.loans
+            if loan.due_on < self.today and loan.item.status != Item.Status.LOST
+        ]
 
     @cached_property
     def holds(self) -> list[Hold]:
@@ -223,6 +230,10 @@ RENDERERS: dict[str, Callable[[PatronRecords], Any]] = {
 }
 
 
-def render(*, patron: Patron, released: tuple[str, ...], today: date) -> dict[str, Any]:
-    records = PatronRecords(patron, today)
+def render(
+    *, patron: Patron, released: tuple[str, ...], today: date, lost_loans: bool = True
+) -> dict[str, Any]:
+    """The released fields' values. lost_loans=False leaves loans marked lost out of every
+    loans.* and overdue.* value (a notice speaks only of items that are out)."""
+    records = PatronRecords(patron, today, lost_loans=lost_loans)
     return {field: RENDERERS[field](records) for field in released}

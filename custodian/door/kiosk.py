@@ -159,7 +159,7 @@ def read_at_machine(*, reader: Reader, fields=KIOSK_FIELDS) -> KioskPatron:
 
 def _what_is_shown(patron: Patron, got: set, released, today: date) -> KioskPatron:
     all_loans = (
-        _loans(patron, today)
+        _loans(patron, today, lost_known="lost.titles" in got)
         if got & {"loans.count", "loans.titles", "overdue.count", "overdue.titles"}
         else ()
     )
@@ -307,6 +307,9 @@ class MachineCheckIn:
     home_branch_code: str  # where the item belongs (SIP's permanent location)
     to_hold_shelf: bool
     transit_to: str | None  # the branch code to send it to for a hold, if not here
+    # It had been marked lost: staff should see it (a replacement charge was reversed,
+    # perhaps money to refund), so the machine sets it aside.
+    was_lost: bool = False
 
 
 def check_in_at_machine(*, machine: Machine, item_barcode: str, now=None) -> MachineCheckIn:
@@ -343,6 +346,7 @@ def check_in_at_machine(*, machine: Machine, item_barcode: str, now=None) -> Mac
         home_branch_code=home,
         to_hold_shelf=result.hold is not None,
         transit_to=result.transit_to.code if result.transit_to is not None else None,
+        was_lost=result.found is not None,
     )
 
 

@@ -12,6 +12,8 @@ class LoanLine:
     due_on: date | None = None
     title: str | None = None
     overdue: bool | None = None
+    # Marked lost; None when the reader was not told which loans are lost.
+    lost: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.circulation import services as circulation
+from custodian.circulation.selectors import current_loans
 from custodian.door import auditing
 from custodian.door.errors import ActionFailed, Refused
 from custodian.door.readers import Reader
 from custodian.door.ruling import age_on, ask, refusal
 from custodian.door.services import PURPOSE, _act, _patron, patrons_loan
-from custodian.records.models import Item, Loan
+from custodian.records.models import Item
 
 PREVIEW_FIELDS = ("loans.titles", "loans.due_dates", "charges.amount")
 
@@ -58,9 +59,7 @@ def lost_preview(*, reader: Reader, patron_ref, line: int) -> LostPreview:
         if not ruling.complete:
             refused = ruling
         else:
-            loans = list(
-                Loan.objects.filter(patron=patron).select_related("item").order_by("due_on", "id")
-            )
+            loans = current_loans(patron=patron)
             if not 1 <= line <= len(loans):
                 raise ActionFailed("That loan is no longer on this account.")
             loan = loans[line - 1]

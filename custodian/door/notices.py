@@ -137,7 +137,8 @@ def send_notice(
                 purpose=purpose,
                 age=age_on(patron.birth_date, today),
             )
-        values = render(patron=patron, released=ruling.released, today=today)
+        # No reminder ever names or counts a lost item (it is charged for, not due back).
+        values = render(patron=patron, released=ruling.released, today=today, lost_loans=False)
         view = PatronView.build(patron_ref=ref, ruling=ruling, values=values, today=today)
         delivered = deliver(view, contact)
         carried = tuple(f for f in delivered.carried if f in ruling.released)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from custodian.circulation import errors as circ
 from custodian.circulation import services as circulation
 from custodian.circulation.errors import CirculationError
+from custodian.circulation.selectors import current_loans
 from custodian.door import auditing
 from custodian.door.errors import ActionFailed, PatronNotFound, Refused
 from custodian.door.fields import OPEN_HOLDS, _money, standing
@@ -60,6 +61,7 @@ ACCOUNT_FIELDS: tuple[str, ...] = (
     "registration.status",
     "loans.titles",
     "loans.due_dates",
+    "lost.titles",
     "holds.titles",
     "charges.amount",
     "charges.details",
@@ -124,18 +126,24 @@ def _ref_or_none(reader: Reader) -> UUID | None:
 # --- reads -----------------------------------------------------------------------------
 
 
-def _loans(p: Patron, today: date) -> tuple[OwnLoan, ...]:
-    rows = Loan.objects.filter(patron=p).select_related("item").order_by("due_on", "id")
-    return tuple(
-        OwnLoan(
-            barcode=loan.item.barcode,
-            title=loan.item.title,
-            due_on=loan.due_on,
-            overdue=loan.due_on < today,
-            renewals=loan.renewals,
+def _loans(p: Patron, today: date, *, lost_known: bool) -> tuple[OwnLoan, ...]:
+    """lost_known: `lost.titles` was released, so a lost loan may say so (and is then not
+    overdue); otherwise every loan is shown as out."""
+    rows = current_loans(patron=p)
+    lines = []
+    for loan in rows:
+        lost = lost_known and loan.item.status == Item.Status.LOST
+        lines.append(
+            OwnLoan(
+                barcode=loan.item.barcode,
+                title=loan.item.title,
+                due_on=loan.due_on,
+                overdue=loan.due_on < today and not lost,
+                renewals=loan.renewals,
+                lost=lost,
+            )
         )
-        for loan in rows
-    )
+    return tuple(lines)
 
 
 def _holds(p: Patron) -> tuple[OwnHold, ...]:
@@ -261,7 +269,9 @@ def read_own_account(*, reader: Reader, fields=ACCOUNT_FIELDS) -> OwnAccount:
 
 def _account(patron: Patron, ruling: Ruling, today: date) -> OwnAccount:
     got = set(ruling.released)
-    loans = _loans(patron, today) if {"loans.titles", "loans.due_dates"} <= got else None
+    loans = None
+    if {"loans.titles", "loans.due_dates"} <= got:
+        loans = _loans(patron, today, lost_known="lost.titles" in got)
     charges = _charges(patron) if {"charges.details", "charges.amount"} & got else None
     return OwnAccount(
         released=ruling.released,

@@ -19,6 +19,8 @@ class OwnLoan:
     due_on: date
     overdue: bool
     renewals: int
+    # Marked lost at the desk: charged for, not renewable, not overdue.
+    lost: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,14 +104,22 @@ class PatronView:
         if dues is None and titles is None:
             return None
         count = len(dues if dues is not None else titles)
-        return tuple(
-            LoanLine(
-                due_on=dues[i] if dues is not None else None,
-                title=titles[i] if titles is not None else None,
-                overdue=(dues[i] < self.today) if dues is not None else None,
+        # Lost loans come last (circulation.selectors.current_loans): the last
+        # len(lost.titles) lines are the lost ones.
+        lost = self.get("lost.titles")
+        first_lost = None if lost is None else count - len(lost)
+        rows = []
+        for i in range(count):
+            is_lost = None if first_lost is None else i >= first_lost
+            rows.append(
+                LoanLine(
+                    due_on=dues[i] if dues is not None else None,
+                    title=titles[i] if titles is not None else None,
+                    overdue=(dues[i] < self.today and not is_lost) if dues is not None else None,
+                    lost=is_lost,
+                )
             )
-            for i in range(count)
-        )
+        return tuple(rows)
 
     @property
     def loan_count(self) -> int | None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,14 @@ class CheckInReceipt:
     title: str
     # Set when the returned item goes to the hold shelf for someone waiting.
     to_hold_shelf: bool = False
+    # Set when the item had been marked lost (custodian.circulation.lost.found). No amounts:
+    # a check-in is not asked about the borrower's charges.
+    was_lost: bool = False
+    # Something was still owed for its replacement, and is now waived.
+    replacement_waived: bool = False
+    # The borrower had paid toward the replacement: whose account to open for the refund
+    # (the opaque ref; the account page is read through the door like any other).
+    refund_on: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

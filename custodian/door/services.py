@@ -175,7 +175,12 @@ def check_in(*, reader: Reader, item_barcode: str, now=None) -> CheckInReceipt:
     def perform(*, patron, item):
         result = circulation.check_in(item=item, branch=_branch(reader, item), now=now)
         return CheckInReceipt(
-            barcode=item.barcode, title=item.title, to_hold_shelf=result.hold is not None
+            barcode=item.barcode,
+            title=item.title,
+            to_hold_shelf=result.hold is not None,
+            was_lost=result.found is not None,
+            replacement_waived=result.found is not None and result.found.waived > 0,
+            refund_on=patron.ref if result.found is not None and result.found.paid > 0 else None,
         )
 
     return _act(reader=reader, action="check_in", locate=locate, perform=perform)

@@ -95,7 +95,8 @@ def loans(p: Patron, today: dt.date) -> list[dict]:
             "checked_out_at": _moment(r["checked_out_at"]),
             "due_on": _day(r["due_on"]),
             "renewals": r["renewals"],
-            "overdue": r["due_on"] < today,
+            # A lost item is listed as lost, not as late (as on the account pages).
+            "overdue": r["due_on"] < today and r["item__status"] != Item.Status.LOST,
             "lost": r["item__status"] == Item.Status.LOST,
             "days_overdue": max(0, (today - r["due_on"]).days),
         }

@@ -30,6 +30,10 @@ from custodian.records import sealing
 from custodian.records.models import Branch, DataKey, PastLoan, Patron
 
 BATCH = 1000
+INDEX_ROTATING = (
+    "the index key is being rotated (custodian keys rotate-index): imports wait until it has "
+    "finished; nothing was changed: finish the rotation, then run the import again"
+)
 # Compared field by field to tell an update from an unchanged row.
 COMPARED = (
     "first_name",
@@ -75,10 +79,19 @@ def import_patrons(
     """
     today = today or timezone.localdate()
     report = ImportReport(errors=list(errors), refused=refused)
+    if sealing.index_keyring(fresh=True).rotating:
+        # Patrons are matched by card index; half-way through a rotation a stored row may be
+        # under either key, so an import waits rather than miss a patron and make a twin.
+        report.errors.append(INDEX_ROTATING)
+        return report
     try:
         return _plan_and_write(
             report, rows, present, dry_run, history, actor, progress, today=today
         )
+    except _IndexKeyChanged:
+        report.errors.append(INDEX_ROTATING)
+        report.written = False
+        return report
     except IntegrityError:
         # Another import or the desk registered one of these cards while this one ran.
         report.errors.append(
@@ -89,8 +102,13 @@ def import_patrons(
         return report
 
 
+class _IndexKeyChanged(Exception):
+    """`custodian keys rotate-index` started while this import ran: roll it all back."""
+
+
 def _plan_and_write(report, rows, present, dry_run, history, actor, progress, *, today):
     branches = dict(Branch.objects.values_list("code", "id"))
+    index_key = sealing.index_keyring(fresh=True).current
     with transaction.atomic():
         existing = _existing(rows)
         new: list[Patron] = []
@@ -177,6 +195,8 @@ def _plan_and_write(report, rows, present, dry_run, history, actor, progress, *,
             clauses=[],
             action="import",
         )
+        if sealing.index_keyring(fresh=True).current != index_key:
+            raise _IndexKeyChanged
         report.written = True
     return report
 

@@ -210,8 +210,10 @@ def renew(request):
     """Renew one loan (`barcode`) or every loan (`all`), each its own audited door call."""
     reader = request.patron_reader
     if request.POST.get("all"):
-        acct = door.read_own_account(reader=reader, fields=("loans.titles", "loans.due_dates"))
-        barcodes = [loan.barcode for loan in acct.loans or ()]
+        acct = door.read_own_account(
+            reader=reader, fields=("loans.titles", "loans.due_dates", "lost.titles")
+        )
+        barcodes = [loan.barcode for loan in acct.loans or () if not loan.lost]
     else:
         barcodes = [_barcode(request)] if _barcode(request) else []
     if not barcodes:

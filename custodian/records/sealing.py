@@ -16,22 +16,21 @@ else from the keyring file `master_keyring` in the data folder, created on first
 readable by its owner only. Each master has an id (the first 8 hex of its SHA-256), stored
 beside every key it wraps, so either master opens while `custodian keys rotate` runs.
 
-The blind index (`blind_index`) is an HMAC-SHA256 under a separate index key
-(CUSTODIAN_INDEX_KEY or the file `index_key`), never rotated with the master: the desk finds
-a card number or a name by exact match without the clear text being in the database.
+The blind index (`blind_index`) is an HMAC-SHA256 under a separate index key, never rotated
+with the master (`custodian keys rotate-index` rotates it): the desk finds a card number or a
+name by exact match without the clear text being in the database. It lives in
+custodian.records.blind_index and is re-exported here.
 """
 
 import base64
 import binascii
 import functools
 import hashlib
-import hmac
 import json
 import os
 import tempfile
 import threading
 import time
-import unicodedata
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -40,12 +39,11 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from custodian.paths import PRIVATE_FILE_MODE, data_dir, decode_key32
+from custodian.paths import PRIVATE_FILE_MODE, data_dir, decode_key32, write_once
+from custodian.records import blind_index as _index
 
 MASTER_ENV = "CUSTODIAN_MASTER_KEY"
-INDEX_ENV = "CUSTODIAN_INDEX_KEY"
 KEYRING_FILE = "master_keyring"
-INDEX_FILE = "index_key"
 PREFIX = "s1."
 NONCE = 12
 # Unwrapped data keys kept in memory: bounded in size and in age, so a key destroyed by
@@ -120,20 +118,8 @@ def _keyring_text(current: str, keys: dict) -> str:
 def _read_keyring_file() -> Keyring:
     path = keyring_file()
     if not path.exists():
-        # Created once: link() fails if another process got there first, so concurrent
-        # first starts agree on one master key.
         raw = os.urandom(32)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".master-keyring-")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(_keyring_text(master_id(raw), {master_id(raw): raw}))
-            os.chmod(tmp, PRIVATE_FILE_MODE)
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
+        write_once(path, _keyring_text(master_id(raw), {master_id(raw): raw}))
     try:
         data = json.loads(path.read_text())
         keys = {mid: _decode(text, str(path)) for mid, text in data["keys"].items()}
@@ -488,65 +474,18 @@ def open_sealed(text: str, label: str) -> str | None:
 
 # ---------------------------------------------------------------- blind index
 
-
-_index_key: bytes | None = None
-
-
-def index_key() -> bytes:
-    global _index_key
-    if _index_key is not None:
-        return _index_key
-    value = os.environ.get(INDEX_ENV)
-    if value:
-        raw = _decode(value, INDEX_ENV)
-    else:
-        path = data_dir() / INDEX_FILE
-        if not path.exists():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-key-")
-            try:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-                os.chmod(tmp, PRIVATE_FILE_MODE)
-                try:
-                    os.link(tmp, path)
-                except FileExistsError:
-                    pass
-            finally:
-                os.unlink(tmp)
-        raw = _decode(path.read_text(), str(path))
-    _index_key = raw
-    return raw
-
-
-def normalise_name(text: str) -> str:
-    """Case, accents and spacing folded: "  José  DE la Cruz" -> "jose de la cruz"."""
-    folded = text or ""
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded)
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(folded.casefold().split())
-
-
-def normalise_card(text: str) -> str:
-    return "".join((text or "").split())
-
-
-def blind_index(kind: str, text: str) -> str:
-    """HMAC-SHA256 of the normalised text under the index key, 32 hex; "" for no text."""
-    if not text:
-        return ""
-    message = f"{kind}\x00{text}".encode()
-    return hmac.digest(_index_key or index_key(), message, "sha256").hex()[:32]
-
-
-def card_index(card_number: str) -> str:
-    return blind_index("card", normalise_card(card_number))
-
-
-def name_index(last_name: str, first_name: str) -> str:
-    last, first = normalise_name(last_name), normalise_name(first_name)
-    return blind_index("name", f"{last}|{first}") if last or first else ""
-
-
-def last_name_index(last_name: str) -> str:
-    return blind_index("last", normalise_name(last_name))
+# The index key and the index values live in custodian.records.blind_index (with the index
+# keyring); re-exported here, where every caller and BlindIndexField look for them.
+INDEX_ENV = _index.INDEX_ENV
+INDEX_FILE = _index.INDEX_FILE
+blind_index = _index.blind_index
+card_index = _index.card_index
+card_indexes = _index.card_indexes
+index_key = _index.index_key
+index_keyring = _index.index_keyring
+last_name_index = _index.last_name_index
+last_name_indexes = _index.last_name_indexes
+name_index = _index.name_index
+name_indexes = _index.name_indexes
+normalise_card = _index.normalise_card
+normalise_name = _index.normalise_name

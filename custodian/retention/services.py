@@ -41,6 +41,13 @@ BATCH_SIZE = 10_000
 # and on a busy machine a batch's length is set by stalls, not by its size.
 TARGET_SECONDS = 0.25
 MIN_ADAPTIVE = 500
+# SQLite has one writer, and a writer that finds the lock taken sleeps between tries, up to
+# 100 ms at a time (SQLite's busy handler). A purge that starts its next batch the moment
+# it commits can keep a waiting check-out out for many batches in a row, so it steps aside
+# for longer than that sleep: after every batch while another connection is writing, and
+# after every HOLD_BEFORE_STEPPING_ASIDE seconds of holding the lock when none has been.
+STEP_ASIDE_SECONDS = 0.11
+HOLD_BEFORE_STEPPING_ASIDE = 0.5
 MAX_BATCH = 1_000_000
 # Erasing a person touches a dozen tables: fewer per transaction.
 ERASE_BATCH = 50
@@ -346,9 +353,11 @@ def _category(category, rule, run, *, now, before, dry_run, batch_size, progress
         progress(category.name, state["done"], total)
     size = min(batch_size, ERASE_BATCH) if category.name == "registration" else batch_size
     most = ERASE_BATCH if category.name == "registration" else max(batch_size, MAX_BATCH)
+    turns = _Turns()
     while True:
-        started = time.perf_counter()
         with transaction.atomic():
+            # Timed from inside: waiting for the desk to finish is not the batch's length.
+            started = time.perf_counter()
             window = _next_window(category, workable, state["last"], size)
             if window is None:
                 state["finished"] = True
@@ -362,8 +371,10 @@ def _category(category, rule, run, *, now, before, dry_run, batch_size, progress
             state["blocked"] = state.get("blocked", 0) + refused
             _save_progress(run, category.name, state, batch=True)
             seqs.append(_audit(category.name, n))
-        size = _next_size(size, time.perf_counter() - started, most)
+        took = time.perf_counter() - started
+        size = _next_size(size, took, most)
         _checkpoint()
+        turns.after_batch(took)
         if progress:
             progress(category.name, state["done"], max(total, state["done"]))
     counts["blocked"] = state.get("blocked", 0)
@@ -383,6 +394,36 @@ def _next_size(size: int, took: float, most: int) -> int:
     if took < TARGET_SECONDS / 2:
         return min(most, size * 2)
     return size
+
+
+class _Turns:
+    """SQLite only: let a waiting writer (the desk) in between batches; see
+    STEP_ASIDE_SECONDS. `PRAGMA data_version` changes when another connection has committed
+    since it was last read: the desk is working, so it gets a turn after every batch."""
+
+    def __init__(self) -> None:
+        self.sqlite = connection.vendor == "sqlite"
+        self.held = 0.0
+        self.version = self._version() if self.sqlite else None
+
+    def _version(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA data_version")
+            return cursor.fetchone()[0]
+
+    def after_batch(self, took: float) -> None:
+        if not self.sqlite or connection.in_atomic_block:
+            return
+        self.held += took
+        version = self._version()
+        others_wrote, self.version = version != self.version, version
+        if others_wrote or self.held >= HOLD_BEFORE_STEPPING_ASIDE:
+            _step_aside()
+            self.held = 0.0
+
+
+def _step_aside() -> None:
+    time.sleep(STEP_ASIDE_SECONDS)
 
 
 def _checkpoint() -> None:

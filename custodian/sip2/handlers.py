@@ -460,18 +460,21 @@ class KioskConversation:
             ok="1",
             resensitize="N" if receipt.to_hold_shelf else "Y",
             magnetic_media="U",
-            alert="Y" if receipt.to_hold_shelf or receipt.transit_to else "N",
+            alert="Y" if receipt.to_hold_shelf or receipt.transit_to or receipt.was_lost else "N",
         )
         self._echo(request, out)
         out.add("AQ", receipt.home_branch_code)
+        message = words.CHECKED_IN
         if receipt.transit_to:
             out.add("CL", f"transit-{receipt.transit_to}")
-            out.add("AF", words.TRANSIT)
+            message = words.TRANSIT
         elif receipt.to_hold_shelf:
             out.add("CL", "hold-shelf")
-            out.add("AF", words.HOLD_SHELF)
-        else:
-            out.add("AF", words.CHECKED_IN)
+            message = words.HOLD_SHELF
+        if receipt.was_lost:
+            # Staff see it first: its replacement charge was reversed, maybe a refund is due.
+            message = words.FOUND_LOST
+        out.add("AF", message)
         return out
 
     def _answer_17(self, request: Message) -> Message:

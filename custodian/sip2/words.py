@@ -19,6 +19,7 @@ GOODBYE = "Thank you. Goodbye."
 CHECKED_IN = "Thank you. The item is checked in."
 HOLD_SHELF = "Checked in. Please put this item on the hold shelf cart."
 TRANSIT = "Checked in. This item goes to another branch."
+FOUND_LOST = "Checked in. Please take this item to the desk."
 NO_ITEM = "No item has that barcode."
 
 # The door's refusal codes for the patron's own acts (custodian/door/own.py).

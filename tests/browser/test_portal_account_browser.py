@@ -112,3 +112,21 @@ def test_reading_history_on_and_off(browser, live_server, reader):
 
 
 pytest.importorskip("playwright")
+
+
+@override_settings(CUSTODIAN_PROFILE="sonoma-county")
+def test_a_lost_loan_on_my_account(browser, live_server, reader):
+    circulation.mark_lost(loan=Loan.objects.get(item__barcode="3900000090001"))
+    ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    try:
+        page = sign_in(ctx, reader.card_number, PIN)
+        page.goto(reverse("portal:account"))
+        row = page.locator("#loans tr", has_text="The Overdue Almanac").inner_text()
+        assert "Reported lost" in row and "cannot be renewed" in row
+        assert "Overdue" not in row.replace("The Overdue Almanac", "")
+        assert (
+            page.locator("#loans tr", has_text="The Overdue Almanac").locator("button").count() == 0
+        )
+        check_page(page, "account-lost")
+    finally:
+        ctx.close()

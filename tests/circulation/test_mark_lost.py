@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from custodian.circulation.errors import ItemAlreadyLost, ItemNotAvailable
-from custodian.circulation.services import check_in, check_out, mark_lost, set_reading_history
+from custodian.circulation.selectors import charge_outstanding
+from custodian.circulation.services import (
+    check_in,
+    check_out,
+    mark_lost,
+    pay,
+    set_reading_history,
+)
 from custodian.holds.erasure import ItemsStillOut, erase_patron
 from custodian.records.models import (
     Charge,
@@ -17,6 +24,7 @@ from custodian.records.models import (
     Loan,
     PastLoan,
     Patron,
+    Payment,
 )
 from custodian.statistics.models import Tally
 from tests.records.factories import NOW, make_branch, make_item, make_patron
@@ -71,6 +79,65 @@ def test_a_found_item_checks_in_as_any_return_does(branch):
     [past] = PastLoan.objects.filter(patron=patron)
     assert past.item_id == item.pk and past.returned_at == NOW
     assert CirculationCount.objects.get(item=item).checkouts == 1
+
+
+def test_a_found_item_waives_what_is_left_of_its_replacement_charge(branch):
+    patron, item, loan = _lend(branch, cost=Decimal("30.00"))
+    mark_lost(loan=loan, now=NOW)
+    charge = Charge.objects.get(patron=patron, kind="lost")
+    pay(patron=patron, amount="12.00", method="cash", charge=charge, now=NOW)
+
+    result = check_in(item=Item.objects.get(pk=item.pk), branch=branch, now=NOW)
+
+    assert (result.found.waived, result.found.paid) == (Decimal("18.00"), Decimal("12.00"))
+    assert charge_outstanding(charge=charge) == Decimal("0.00")
+    waiver = Payment.objects.get(charge=charge, method="waived")
+    assert waiver.amount == Decimal("18.00") and waiver.patron_id == patron.pk
+    # Its business is done: the charge no longer names the item.
+    assert Charge.objects.get(pk=charge.pk).item_id is None
+    # The late return is fined as any other (the loan was 30 days out, due after 21).
+    fine = Charge.objects.get(patron=patron, kind="overdue")
+    assert fine.amount > 0 and result.charge.pk == fine.pk
+
+
+def test_a_staff_waiver_is_not_counted_as_money_paid(branch):
+    patron, item, loan = _lend(branch, cost=Decimal("30.00"))
+    mark_lost(loan=loan, now=NOW)
+    charge = Charge.objects.get(patron=patron, kind="lost")
+    pay(patron=patron, amount="10.00", method="waived", charge=charge, now=NOW)
+    pay(patron=patron, amount="5.00", method="card", charge=charge, now=NOW)
+
+    result = check_in(item=Item.objects.get(pk=item.pk), branch=branch, now=NOW)
+
+    assert (result.found.waived, result.found.paid) == (Decimal("15.00"), Decimal("5.00"))
+
+
+def test_only_this_loans_replacement_charge_is_reversed(branch):
+    patron, item, loan = _lend(branch, cost=Decimal("20.00"))
+    mark_lost(loan=loan, now=NOW - dt.timedelta(days=20))
+    check_in(item=Item.objects.get(pk=item.pk), branch=branch, now=NOW - dt.timedelta(days=19))
+    # The same item goes out again to someone else and is lost again.
+    other = make_patron(home_branch=branch)
+    again = check_out(patron=other, item=item, branch=branch, now=NOW - dt.timedelta(days=10))
+    mark_lost(loan=again, now=NOW)
+    fresh_charge = Charge.objects.get(patron=other, kind="lost")
+    assessed_before = Charge.objects.filter(patron=patron, kind="lost").values_list("pk", "amount")
+
+    result = check_in(item=Item.objects.get(pk=item.pk), branch=branch, now=NOW)
+
+    assert result.found.waived == Decimal("20.00")
+    assert charge_outstanding(charge=fresh_charge) == Decimal("0.00")
+    assert list(Charge.objects.filter(patron=patron, kind="lost").values_list("pk", "amount")) == (
+        list(assessed_before)
+    )
+    assert Payment.objects.filter(patron=patron, method="waived").count() == 1  # the first
+
+
+def test_an_ordinary_return_reverses_nothing(branch):
+    patron, item, _loan = _lend(branch)
+    result = check_in(item=Item.objects.get(pk=item.pk), branch=branch, now=NOW)
+    assert result.found is None
+    assert not Payment.objects.filter(patron=patron).exists()
 
 
 def test_it_is_not_counted_as_a_return(branch):

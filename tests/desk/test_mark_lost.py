@@ -71,10 +71,72 @@ def test_an_item_already_marked_lost_is_not_marked_again(desk, rosalind):
     first = _lines(rosalind)[0]
     desk.post(f"{patron_url(rosalind)}lost/1/", {"barcode": first.item.barcode})
 
-    response = desk.get(f"{patron_url(rosalind)}lost/1/", follow=True)
+    # Lost loans are listed last: the one just marked is now line 2.
+    response = desk.get(f"{patron_url(rosalind)}lost/2/", follow=True)
 
     assert "This item is already marked lost." in response.content.decode()
     assert Charge.objects.filter(patron=rosalind, kind="lost").count() == 1
+
+
+def test_the_account_lists_a_lost_loan_last_as_lost_not_overdue(desk, rosalind):
+    first, second = _lines(rosalind)
+    desk.post(f"{patron_url(rosalind)}lost/1/", {"barcode": first.item.barcode})
+
+    page = desk.get(patron_url(rosalind)).content.decode()
+
+    loans = page.split('id="loans-heading"')[1].split('id="holds-heading"')[0]
+    # The one still out first, with its link; the lost one last, flagged, with no link.
+    assert loans.index(second.item.title) < loans.index(first.item.title)
+    assert f'href="/desk/patron/{rosalind.ref}/lost/1/"' in loans
+    assert "/lost/2/" not in loans
+    lost_row = loans.split(first.item.title)[1].split("</tr>")[0]
+    assert '<span class="flag lost">Lost</span>' in lost_row
+    assert "flag overdue" not in lost_row and "Marked lost" in lost_row
+    # Line 1 still means the loan shown on line 1.
+    confirm = desk.get(f"{patron_url(rosalind)}lost/1/").content.decode()
+    assert second.item.barcode in confirm and first.item.barcode not in confirm
+
+
+def test_checking_in_a_found_lost_item_says_the_replacement_charge_is_off(desk, rosalind):
+    first = _lines(rosalind)[0]
+    desk.post(f"{patron_url(rosalind)}lost/1/", {"barcode": first.item.barcode})
+
+    response = desk.post("/desk/check-in/", {"barcode": first.item.barcode}, follow=True)
+
+    page = response.content.decode()
+    assert f"Checked in item {first.item.barcode}. It had been marked lost" in page
+    assert "Quackenbush" not in page.split("Checked in item")[1].split("</")[0]
+    lost = Charge.objects.get(patron=rosalind, kind="lost")
+    assert lost.payments.get().method == "waived" and lost.item_id is None
+    assert Item.objects.get(pk=first.item_id).status == "available"
+
+
+def test_a_found_item_with_money_paid_opens_the_account_for_the_refund(desk, rosalind):
+    from custodian.circulation import services as circulation
+
+    first = _lines(rosalind)[0]
+    desk.post(f"{patron_url(rosalind)}lost/1/", {"barcode": first.item.barcode})
+    charge = Charge.objects.get(patron=rosalind, kind="lost")
+    circulation.pay(patron=rosalind, amount="10.00", method="cash", charge=charge)
+
+    response = desk.post("/desk/check-in/", {"barcode": first.item.barcode}, follow=True)
+
+    assert response.redirect_chain[-1][0] == patron_url(rosalind)
+    page = response.content.decode()
+    assert "The borrower had paid toward its replacement: this is their account" in page
+    assert "What was still owed for its replacement has been taken off" in page
+
+
+def test_a_found_item_that_cost_nothing_claims_no_charge_was_taken_off(desk, rosalind):
+    first = _lines(rosalind)[0]
+    Item.objects.filter(pk=first.item_id).update(replacement_cost=0)
+    desk.post(f"{patron_url(rosalind)}lost/1/", {"barcode": first.item.barcode})
+
+    page = desk.post("/desk/check-in/", {"barcode": first.item.barcode}, follow=True)
+    page = page.content.decode()
+
+    assert "It had been marked lost and is back in the collection now." in page
+    assert "taken off" not in page and "refund" not in page
 
 
 def test_an_item_the_patron_does_not_have_is_refused(desk, rosalind):

@@ -60,6 +60,9 @@ def test_marking_a_loan_lost(browser, live_server, borrower):
     page.wait_for_load_state()
     main = page.inner_text("main")
     assert "is marked lost" in main and "Lost item" in main
+    lost_row = page.locator("tr", has_text="The Missing Atlas").first.inner_text()
+    assert "Lost" in lost_row and "Marked lost" in lost_row and "Overdue" not in lost_row
+    assert page.locator("a[aria-label='Mark lost: The Missing Atlas']").count() == 0
     assert Item.objects.get(barcode="3900000000700").status == "lost"
     problems += page_problems(page, "mark-lost-account-after")
     ctx.close()

@@ -127,6 +127,24 @@ def test_renew_all_with_one_refused_and_the_reason_shown(client, rosalind, main_
     assert "was not renewed" not in _page(client)
 
 
+def test_a_lost_loan_is_shown_as_lost_and_renew_all_leaves_it(client, rosalind):
+    lost = Loan.objects.get(patron=rosalind, item__barcode="3900000000001")
+    circulation.mark_lost(loan=lost)
+    signed_in(client, rosalind)
+
+    page = _page(client)
+
+    row = page.split("The Overdue Almanac")[1].split("</tr>")[0]
+    assert "Reported lost" in row and "Overdue" not in row
+    assert "A lost item cannot be renewed" in row and 'value="3900000000001"' not in row
+    assert "1 of them is overdue" not in page  # a lost loan is not counted as late
+    page = client.post(RENEW, {"all": "1"}, follow=True).content.decode()
+    lost.refresh_from_db()
+    assert lost.renewals == 0
+    assert "“The Overdue Almanac” was not renewed." not in page  # not even tried
+    assert "“A Current Novel” was renewed." in page
+
+
 def test_the_renewal_limit_and_a_blocked_card_are_explained(client, rosalind):
     Loan.objects.filter(patron=rosalind, item__barcode="3900000000002").update(renewals=3)
     signed_in(client, rosalind)

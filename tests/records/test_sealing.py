@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, connection, transaction
 
-from custodian.records import sealing
+from custodian.records import blind_index, sealing
 from custodian.records.models import Authorization, DataKey, Patron, ResponsibleParty
 from custodian.records.selectors import card_in_use, patron_by_card, patrons_named
 from tests.records.factories import make_patron
@@ -196,7 +196,7 @@ def test_keys_are_created_once_private_and_the_index_key_is_not_a_master(tmp_pat
     monkeypatch.delenv(sealing.MASTER_ENV, raising=False)
     monkeypatch.delenv(sealing.INDEX_ENV, raising=False)
     monkeypatch.setattr(sealing, "_keyring", None)
-    monkeypatch.setattr(sealing, "_index_key", None)
+    monkeypatch.setattr(blind_index, "_ring", None)
     ring = sealing.keyring()
     index = sealing.index_key()
     for name in (sealing.KEYRING_FILE, sealing.INDEX_FILE):
@@ -204,10 +204,10 @@ def test_keys_are_created_once_private_and_the_index_key_is_not_a_master(tmp_pat
     assert index not in ring.keys.values()
     # Read again, not made again.
     monkeypatch.setattr(sealing, "_keyring", None)
-    monkeypatch.setattr(sealing, "_index_key", None)
+    monkeypatch.setattr(blind_index, "_ring", None)
     assert sealing.keyring().keys == ring.keys and sealing.index_key() == index
     monkeypatch.setattr(sealing, "_keyring", None)
-    monkeypatch.setattr(sealing, "_index_key", None)
+    monkeypatch.setattr(blind_index, "_ring", None)
     sealing.clear_cache()
 
 

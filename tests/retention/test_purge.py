@@ -282,3 +282,37 @@ def test_a_large_run_grows_its_batches_and_still_removes_each_row_once(reader):
     assert result.total == 1_500 and not PastLoan.objects.exists()
     assert result.batches <= 3  # 500, then (quick) 1,000
     assert len(loans) == 1_500
+
+
+def test_between_batches_a_waiting_desk_gets_its_turn_on_sqlite(monkeypatch, reader):
+    """SQLite has one writer and a waiting one sleeps up to 100 ms between tries: the purge
+    steps aside after every batch while another connection is writing, and after every
+    HOLD_BEFORE_STEPPING_ASIDE seconds of lock when none is. PostgreSQL locks rows: never."""
+    import sqlite3
+
+    from django.db import connection
+
+    stepped = []
+    monkeypatch.setattr(services, "_step_aside", lambda: stepped.append(1))
+    turns = services._Turns()
+    if connection.vendor != "sqlite":
+        turns.after_batch(5.0)
+        assert stepped == []
+        return
+    assert services.STEP_ASIDE_SECONDS > 0.1  # longer than SQLite's longest sleep
+    turns.after_batch(0.01)
+    assert stepped == []  # alone and brief: straight on to the next batch
+    desk = sqlite3.connect(connection.settings_dict["NAME"])
+    desk.execute(  # a change (an unchanged row is not written at all)
+        "UPDATE records_patron SET keeps_reading_history = 0 WHERE id = ?", [reader.pk]
+    )
+    desk.commit()
+    desk.close()
+    turns.after_batch(0.01)
+    assert stepped == [1]  # someone else committed: they get a turn after every batch
+    turns.after_batch(0.01)
+    assert stepped == [1]  # nobody since
+    turns.after_batch(services.HOLD_BEFORE_STEPPING_ASIDE * 0.6)
+    assert stepped == [1]
+    turns.after_batch(services.HOLD_BEFORE_STEPPING_ASIDE * 0.6)
+    assert stepped == [1, 1]  # the lock held long enough in all: a turn anyway

@@ -166,3 +166,13 @@ def test_an_unexpected_failure_answers_in_words_and_logs_no_card(
 
 def test_a_code_with_no_answer_gets_a_96(machines):
     assert signed_in().answer(request("99").__class__(code="42")).code == "96"
+
+
+def test_check_in_of_a_found_lost_item_asks_for_the_desk(machines, reader_with_pin):
+    from custodian.circulation import services as circulation
+
+    circulation.mark_lost(loan=Loan.objects.get(item__barcode="3900000000002"))
+    answer = signed_in("return").answer(request("09", {"AO": "MAIN", "AB": "3900000000002"}))
+    assert answer.fixed["ok"] == "1" and answer.fixed["alert"] == "Y"
+    assert answer.get("AF") == "Checked in. Please take this item to the desk."
+    assert not Loan.objects.filter(item__barcode="3900000000002").exists()
