@@ -76,6 +76,17 @@ def _index_status() -> None:
         )
 
 
+def _progress() -> Progress:
+    """A bar per pass: what it does, how far, how long."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
 @keys_app.command("rotate")
 def rotate(
     batch_size: int = typer.Option(
@@ -88,14 +99,8 @@ def rotate(
     djangoenv.setup()
     from custodian.records import rotation, sealing
 
-    progress = Progress(
-        TextColumn("[bold]Rewrapping data keys"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-    task = progress.add_task("rewrap", total=None)
+    progress = _progress()
+    task = progress.add_task("Rewrapping data keys", total=None)
     try:
         with progress:
             result = rotation.rotate(
@@ -132,13 +137,7 @@ def rotate_index(
 
     from custodian.records import index_rotation, sealing
 
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
+    progress = _progress()
     tasks: list = []
 
     def start(total: int) -> None:
