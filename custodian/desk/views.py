@@ -34,6 +34,7 @@ ACCOUNT_FIELDS = (
     "holds.titles",
     "charges.amount",
     "charges.details",
+    "payments.records",
 )
 # Asked for only by roles that need to know it (the director, say): a clerk's page does not
 # ask for what it could never show. Shown for patrons who keep a history; else says so.

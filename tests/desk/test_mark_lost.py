@@ -125,6 +125,10 @@ def test_a_found_item_with_money_paid_opens_the_account_for_the_refund(desk, ros
     page = response.content.decode()
     assert "The borrower had paid toward its replacement: this is their account" in page
     assert "What was still owed for its replacement has been taken off" in page
+    # What to refund is on the page: the money paid, and the rest waived.
+    payments = page.split('id="payments-heading"')[1].split("</table>")[0]
+    assert "Cash" in payments and "$10.00" in payments
+    assert "Waived by staff" in payments and "$15.00" in payments
 
 
 def test_a_found_item_that_cost_nothing_claims_no_charge_was_taken_off(desk, rosalind):
